@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# cnvme: out-of-tree build, tests and demo.
+#
+#   make                 build cnvme.ko for every kernel whose headers are
+#                        installed, into build/<kernelrelease>/
+#   make KDIR=/path      build for one kernel tree only
+#   make W=1 / C=2       extra warnings / sparse, passed to kbuild
+#   make deps            install the Debian packages everything needs (root)
+#   make demo            build, boot a VM, show cnvme at work
+#                        (INTERACTIVE=1: a shell in the guest instead)
+#   make check           static checks + every kernel x topology x the suite
+#                        (DRIVER=cnvme|nvme|all, KERNELS=, TOPOS=, TESTS=)
+#   make clean
+
+ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD := $(ROOT)/build
+SOURCES := Kbuild src compat uapi
+
+ifneq ($(KDIR),)
+KDIRS := $(KDIR)
+else
+KDIRS := $(patsubst %/Makefile,%,$(wildcard /lib/modules/*/build/Makefile))
+endif
+
+KBUILD_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V))
+
+.PHONY: all modules deps demo check selftests checkpatch sparse dkms-check \
+	clean FORCE
+
+all: modules
+
+# Each kernel gets its own build folder holding links to the sources, so
+# objects for 6.1 and 6.12 never mix.
+modules:
+	@test -n "$(strip $(KDIRS))" || { \
+		echo "no kernel headers found: run 'make deps' or pass KDIR=" >&2; \
+		exit 1; }
+	@set -e; for kdir in $(KDIRS); do \
+		kver=$$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' \
+			$$kdir/include/generated/utsrelease.h); \
+		test -n "$$kver" || { echo "$$kdir: no UTS_RELEASE" >&2; exit 1; }; \
+		out=$(BUILD)/$$kver; \
+		mkdir -p $$out; \
+		for s in $(SOURCES); do cp -rsf $(ROOT)/$$s $$out/; done; \
+		find $$out -xtype l -delete; \
+		echo "  BUILD   cnvme.ko for $$kver"; \
+		$(MAKE) -C $$kdir M=$$out $(KBUILD_ARGS) modules; \
+	done
+
+deps:
+	$(ROOT)/scripts/deps.sh
+
+selftests:
+	$(ROOT)/scripts/build-selftests.sh $(BUILD)/selftests
+
+demo: modules selftests
+	$(ROOT)/scripts/demo.sh
+
+checkpatch:
+	$(ROOT)/scripts/static-checks.sh checkpatch
+
+sparse:
+	$(ROOT)/scripts/static-checks.sh sparse
+
+dkms-check:
+	$(ROOT)/scripts/static-checks.sh dkms
+
+check:
+	$(ROOT)/scripts/check.sh
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cnvme: the admin queue, a blk-mq queue with one hardware context.
+ *
+ * Every admin command, the driver's own and (later) user passthrough, is a
+ * request on this queue: the tag is the command identifier, blk-mq's timer
+ * watches it, and cancellation walks the tag set.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/interrupt.h>
+
+#include "cnvme.h"
+#include "compat.h"
+
+/* One tag stays free for the Asynchronous Event Request. */
+#define CNVME_ADMIN_TAGS	(CNVME_ADMIN_DEPTH - 2)
+
+irqreturn_t cnvme_irq(int irq, void *data)
+{
+	struct cnvme_queue *q = data;
+
+	return cnvme_process_cq(q) ? IRQ_HANDLED : IRQ_NONE;
+}
+
+/* Reap completions from outside the interrupt handler. */
+static void cnvme_poll_queue(struct cnvme_queue *q)
+{
+	struct pci_dev *pdev = q->ctrl->pdev;
+	unsigned long flags;
+
+	if (q->vector >= 0) {
+		disable_irq(pci_irq_vector(pdev, q->vector));
+		cnvme_process_cq(q);
+		enable_irq(pci_irq_vector(pdev, q->vector));
+	} else {
+		spin_lock_irqsave(&q->cq_lock, flags);
+		cnvme_process_cq(q);
+		spin_unlock_irqrestore(&q->cq_lock, flags);
+	}
+}
+
+static blk_status_t cnvme_admin_queue_rq(struct blk_mq_hw_ctx *hctx,
+					 const struct blk_mq_queue_data *bd)
+{
+	struct cnvme_queue *q = hctx->driver_data;
+	struct request *rq = bd->rq;
+	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
+	enum cnvme_state state = READ_ONCE(q->ctrl->state);
+
+	if (unlikely(state == CNVME_STATE_DEAD ||
+		     state == CNVME_STATE_DELETING_NOIO))
+		return BLK_STS_IOERR;
+
+	iod->status = 0;
+	iod->cmd.common.command_id = rq->tag;
+	blk_mq_start_request(rq);
+	cnvme_submit_cmd(q, &iod->cmd);
+	return BLK_STS_OK;
+}
+
+static void cnvme_admin_complete(struct request *rq)
+{
+	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
+
+	blk_mq_end_request(rq, iod->status ? BLK_STS_IOERR : BLK_STS_OK);
+}
+
+static int cnvme_admin_init_hctx(struct blk_mq_hw_ctx *hctx, void *data,
+				 unsigned int hctx_idx)
+{
+	struct cnvme_ctrl *ctrl = data;
+
+	hctx->driver_data = &ctrl->adminq;
+	ctrl->adminq.tags = hctx->tags;
+	return 0;
+}
+
+/*
+ * A controller that lets an admin command time out is not trusted any
+ * more: it is disabled (which stops its DMA) and every outstanding command
+ * is failed.  The full recovery ladder (abort, reset) is built on this.
+ */
+static void cnvme_ctrl_kill(struct cnvme_ctrl *ctrl)
+{
+	cnvme_change_state(ctrl, CNVME_STATE_DEAD);
+	cnvme_disable_ctrl(ctrl);
+	if (ctrl->adminq.vector >= 0)
+		synchronize_irq(pci_irq_vector(ctrl->pdev, ctrl->adminq.vector));
+	cnvme_admin_cancel_all(ctrl);
+}
+
+static enum blk_eh_timer_return cnvme_admin_timeout(struct request *rq)
+{
+	struct cnvme_queue *q = rq->mq_hctx->driver_data;
+	struct cnvme_ctrl *ctrl = q->ctrl;
+	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
+
+	cnvme_poll_queue(q);
+	if (blk_mq_request_completed(rq)) {
+		dev_warn(&ctrl->pdev->dev,
+			 "admin command id %u completed without an interrupt\n",
+			 rq->tag);
+		return BLK_EH_DONE;
+	}
+
+	dev_err(&ctrl->pdev->dev,
+		"admin command (opcode %#x, id %u) timed out after %u ms: disabling the controller\n",
+		iod->cmd.common.opcode, rq->tag, jiffies_to_msecs(rq->timeout));
+	cnvme_ctrl_kill(ctrl);
+	return BLK_EH_DONE;
+}
+
+static const struct blk_mq_ops cnvme_admin_mq_ops = {
+	.queue_rq	= cnvme_admin_queue_rq,
+	.complete	= cnvme_admin_complete,
+	.init_hctx	= cnvme_admin_init_hctx,
+	.timeout	= cnvme_admin_timeout,
+};
+
+int cnvme_admin_init(struct cnvme_ctrl *ctrl)
+{
+	struct blk_mq_tag_set *set = &ctrl->admin_set;
+	int ret;
+
+	ret = cnvme_queue_alloc(ctrl, &ctrl->adminq, 0, CNVME_ADMIN_DEPTH);
+	if (ret)
+		return ret;
+
+	memset(set, 0, sizeof(*set));
+	set->ops = &cnvme_admin_mq_ops;
+	set->nr_hw_queues = 1;
+	set->queue_depth = CNVME_ADMIN_TAGS;
+	set->timeout = cnvme_admin_timeout_jiffies;
+	set->numa_node = dev_to_node(&ctrl->pdev->dev);
+	set->cmd_size = sizeof(struct cnvme_iod);
+	set->driver_data = ctrl;
+	ret = blk_mq_alloc_tag_set(set);
+	if (ret)
+		goto free_queue;
+
+	ctrl->admin_q = cnvme_compat_alloc_queue(set, ctrl);
+	if (IS_ERR(ctrl->admin_q)) {
+		ret = PTR_ERR(ctrl->admin_q);
+		ctrl->admin_q = NULL;
+		goto free_set;
+	}
+	return 0;
+
+free_set:
+	blk_mq_free_tag_set(set);
+free_queue:
+	cnvme_queue_free(&ctrl->adminq);
+	return ret;
+}
+
+void cnvme_admin_start(struct cnvme_ctrl *ctrl)
+{
+	blk_mq_unquiesce_queue(ctrl->admin_q);
+}
+
+void cnvme_admin_stop(struct cnvme_ctrl *ctrl)
+{
+	blk_mq_quiesce_queue(ctrl->admin_q);
+}
+
+static bool cnvme_cancel_rq(struct request *rq, void *data)
+{
+	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
+
+	if (blk_mq_request_completed(rq))
+		return true;
+	iod->status = NVME_SC_HOST_ABORTED_CMD | NVME_STATUS_DNR;
+	blk_mq_complete_request(rq);
+	return true;
+}
+
+/* Fail every started command; the controller must not be DMAing any more. */
+void cnvme_admin_cancel_all(struct cnvme_ctrl *ctrl)
+{
+	blk_mq_tagset_busy_iter(&ctrl->admin_set, cnvme_cancel_rq, ctrl);
+	blk_mq_tagset_wait_completed_request(&ctrl->admin_set);
+}
+
+void cnvme_admin_exit(struct cnvme_ctrl *ctrl)
+{
+	if (ctrl->admin_q) {
+		blk_mq_destroy_queue(ctrl->admin_q);
+		blk_put_queue(ctrl->admin_q);
+		ctrl->admin_q = NULL;
+		blk_mq_free_tag_set(&ctrl->admin_set);
+	}
+	cnvme_queue_free(&ctrl->adminq);
+}
+
+/*
+ * Run one admin command synchronously with a kernel buffer of up to two
+ * controller pages.  Returns 0, a positive NVMe status, or a -errno.
+ */
+int cnvme_admin_exec(struct cnvme_ctrl *ctrl, struct nvme_command *cmd,
+		     void *buf, unsigned int len, union nvme_result *result)
+{
+	struct device *dmadev = &ctrl->pdev->dev;
+	bool write = nvme_is_write(cmd);
+	struct cnvme_iod *iod;
+	struct request *rq;
+	blk_status_t sts;
+	dma_addr_t dma = 0;
+	void *cpu = NULL;
+	int ret;
+
+	if (len > 2 * CNVME_CTRL_PAGE_SIZE)
+		return -EINVAL;
+
+	rq = blk_mq_alloc_request(ctrl->admin_q,
+				  write ? REQ_OP_DRV_OUT : REQ_OP_DRV_IN, 0);
+	if (IS_ERR(rq))
+		return PTR_ERR(rq);
+
+	if (len) {
+		cpu = dma_alloc_coherent(dmadev, len, &dma, GFP_KERNEL);
+		if (!cpu) {
+			ret = -ENOMEM;
+			goto free_rq;
+		}
+		if (write)
+			memcpy(cpu, buf, len);
+		cmd->common.dptr.prp1 = cpu_to_le64(dma);
+		if (len > CNVME_CTRL_PAGE_SIZE)
+			cmd->common.dptr.prp2 =
+				cpu_to_le64(dma + CNVME_CTRL_PAGE_SIZE);
+	}
+
+	iod = blk_mq_rq_to_pdu(rq);
+	iod->cmd = *cmd;
+	iod->status = 0;
+	rq->timeout = cnvme_admin_timeout_jiffies;
+	sts = blk_execute_rq(rq, false);
+
+	if (iod->status)
+		ret = iod->status;
+	else
+		ret = blk_status_to_errno(sts);
+	if (result)
+		*result = iod->result;
+	if (!ret && len && !write)
+		memcpy(buf, cpu, len);
+
+	if (cpu)
+		dma_free_coherent(dmadev, len, cpu, dma);
+free_rq:
+	blk_mq_free_request(rq);
+	return ret;
+}

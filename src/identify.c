@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cnvme: Identify Controller and what the driver keeps of it.
+ */
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "cnvme.h"
+
+/* Length of a space-padded Identify string without its padding. */
+static int cnvme_trimmed_len(const char *s, int len)
+{
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\0'))
+		len--;
+	return len;
+}
+
+/*
+ * The subsystem NQN as the in-kernel driver reports it: Identify SUBNQN
+ * when it is non-empty and terminated within its field, otherwise the
+ * form made of the vendor ids, the serial and the model.
+ */
+static void cnvme_init_subnqn(struct cnvme_ctrl *ctrl)
+{
+	struct nvme_id_ctrl *id = ctrl->id;
+	size_t nqnlen = strnlen(id->subnqn, NVMF_NQN_SIZE);
+	int off;
+
+	if (nqnlen > 0 && nqnlen < NVMF_NQN_SIZE) {
+		strscpy(ctrl->subsysnqn, id->subnqn, NVMF_NQN_SIZE);
+		return;
+	}
+
+	off = snprintf(ctrl->subsysnqn, NVMF_NQN_SIZE,
+		       "nqn.2014.08.org.nvmexpress:%04x%04x",
+		       le16_to_cpu(id->vid), le16_to_cpu(id->ssvid));
+	memcpy(ctrl->subsysnqn + off, id->sn, sizeof(id->sn));
+	off += sizeof(id->sn);
+	memcpy(ctrl->subsysnqn + off, id->mn, sizeof(id->mn));
+	off += sizeof(id->mn);
+	memset(ctrl->subsysnqn + off, 0, NVMF_NQN_SIZE - off);
+}
+
+int cnvme_identify_ctrl(struct cnvme_ctrl *ctrl)
+{
+	struct nvme_command cmd = { };
+	struct nvme_id_ctrl *id;
+	int ret;
+
+	id = kzalloc(sizeof(*id), GFP_KERNEL);
+	if (!id)
+		return -ENOMEM;
+
+	cmd.identify.opcode = nvme_admin_identify;
+	cmd.identify.cns = NVME_ID_CNS_CTRL;
+	ret = cnvme_admin_exec(ctrl, &cmd, id, sizeof(*id), NULL);
+	if (ret) {
+		dev_err(&ctrl->pdev->dev, "Identify Controller failed (%d)\n",
+			ret);
+		kfree(id);
+		return ret < 0 ? ret : -EIO;
+	}
+
+	kfree(ctrl->id);
+	ctrl->id = id;
+	ctrl->cntlid = le16_to_cpu(id->cntlid);
+	ctrl->rtd3e = le32_to_cpu(id->rtd3e);
+	memcpy(ctrl->serial, id->sn, sizeof(ctrl->serial));
+	memcpy(ctrl->model, id->mn, sizeof(ctrl->model));
+	memcpy(ctrl->firmware_rev, id->fr, sizeof(ctrl->firmware_rev));
+	cnvme_init_subnqn(ctrl);
+
+	dev_info(&ctrl->pdev->dev,
+		 "%s: %.*s, serial %.*s, firmware %.*s, NVMe %u.%u\n",
+		 dev_name(&ctrl->dev),
+		 cnvme_trimmed_len(ctrl->model, sizeof(ctrl->model)),
+		 ctrl->model,
+		 cnvme_trimmed_len(ctrl->serial, sizeof(ctrl->serial)),
+		 ctrl->serial,
+		 cnvme_trimmed_len(ctrl->firmware_rev,
+				   sizeof(ctrl->firmware_rev)),
+		 ctrl->firmware_rev,
+		 NVME_MAJOR(ctrl->vs), NVME_MINOR(ctrl->vs));
+	return 0;
+}

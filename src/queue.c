@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cnvme: submission/completion queue pairs: memory, doorbells, submission
+ * and completion processing.  Shared by the admin queue and the I/O queues.
+ */
+#include <linux/dma-mapping.h>
+
+#include "cnvme.h"
+
+static size_t cnvme_sq_bytes(u16 depth)
+{
+	return (size_t)depth * sizeof(struct nvme_command);
+}
+
+static size_t cnvme_cq_bytes(u16 depth)
+{
+	return (size_t)depth * sizeof(struct nvme_completion);
+}
+
+int cnvme_queue_alloc(struct cnvme_ctrl *ctrl, struct cnvme_queue *q,
+		      u16 qid, u16 depth)
+{
+	struct device *dmadev = &ctrl->pdev->dev;
+
+	q->ctrl = ctrl;
+	q->qid = qid;
+	q->depth = depth;
+	q->vector = -1;
+	spin_lock_init(&q->sq_lock);
+	spin_lock_init(&q->cq_lock);
+
+	q->cqes = dma_alloc_coherent(dmadev, cnvme_cq_bytes(depth), &q->cq_dma,
+				     GFP_KERNEL);
+	if (!q->cqes)
+		return -ENOMEM;
+	q->sqes = dma_alloc_coherent(dmadev, cnvme_sq_bytes(depth), &q->sq_dma,
+				     GFP_KERNEL);
+	if (!q->sqes) {
+		dma_free_coherent(dmadev, cnvme_cq_bytes(depth), q->cqes,
+				  q->cq_dma);
+		q->cqes = NULL;
+		return -ENOMEM;
+	}
+	q->sq_db = ctrl->bar + NVME_REG_DBS + (2 * qid) * ctrl->db_stride * 4;
+	q->cq_db = q->sq_db + ctrl->db_stride;
+	cnvme_queue_reset(q);
+	return 0;
+}
+
+void cnvme_queue_free(struct cnvme_queue *q)
+{
+	struct device *dmadev = &q->ctrl->pdev->dev;
+
+	if (q->sqes)
+		dma_free_coherent(dmadev, cnvme_sq_bytes(q->depth), q->sqes,
+				  q->sq_dma);
+	if (q->cqes)
+		dma_free_coherent(dmadev, cnvme_cq_bytes(q->depth), q->cqes,
+				  q->cq_dma);
+	q->sqes = NULL;
+	q->cqes = NULL;
+}
+
+/* Back to the state the controller expects after it (re)creates the queue. */
+void cnvme_queue_reset(struct cnvme_queue *q)
+{
+	q->sq_tail = 0;
+	q->cq_head = 0;
+	q->cq_phase = 1;
+	memset(q->cqes, 0, cnvme_cq_bytes(q->depth));
+}
+
+/* Copy one command into the SQ and ring the tail doorbell. */
+void cnvme_submit_cmd(struct cnvme_queue *q, struct nvme_command *cmd)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->sq_lock, flags);
+	memcpy(&q->sqes[q->sq_tail], cmd, sizeof(*cmd));
+	if (++q->sq_tail == q->depth)
+		q->sq_tail = 0;
+	writel(q->sq_tail, q->sq_db);
+	spin_unlock_irqrestore(&q->sq_lock, flags);
+}
+
+static bool cnvme_cqe_pending(struct cnvme_queue *q)
+{
+	struct nvme_completion *cqe = &q->cqes[q->cq_head];
+
+	return (le16_to_cpu(READ_ONCE(cqe->status)) & 1) == q->cq_phase;
+}
+
+static void cnvme_complete_cqe(struct cnvme_queue *q,
+			       struct nvme_completion *cqe)
+{
+	u16 cid = cqe->command_id;
+	struct cnvme_iod *iod;
+	struct request *rq;
+
+	if (unlikely(cid >= q->depth)) {
+		dev_warn_ratelimited(&q->ctrl->pdev->dev,
+				     "queue %u: completion for invalid command id %u\n",
+				     q->qid, cid);
+		return;
+	}
+	rq = blk_mq_tag_to_rq(q->tags, cid);
+	if (unlikely(!rq)) {
+		dev_warn_ratelimited(&q->ctrl->pdev->dev,
+				     "queue %u: completion for idle command id %u\n",
+				     q->qid, cid);
+		return;
+	}
+	iod = blk_mq_rq_to_pdu(rq);
+	iod->status = le16_to_cpu(cqe->status) >> 1;
+	iod->result = cqe->result;
+	blk_mq_complete_request(rq);
+}
+
+/*
+ * Consume every new completion and update the CQ head doorbell once.
+ * The caller serialises (the irq handler, or cq_lock with the irq off).
+ * Returns the number of completions found.
+ */
+int cnvme_process_cq(struct cnvme_queue *q)
+{
+	int found = 0;
+
+	while (cnvme_cqe_pending(q)) {
+		/* the rest of the entry is valid only once the phase matches */
+		dma_rmb();
+		cnvme_complete_cqe(q, &q->cqes[q->cq_head]);
+		if (++q->cq_head == q->depth) {
+			q->cq_head = 0;
+			q->cq_phase ^= 1;
+		}
+		found++;
+	}
+	if (found)
+		writel(q->cq_head, q->cq_db);
+	return found;
+}

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cnvme: attributes of the controller device (/sys/class/nvme/nvmeN),
+ * in the formats the in-kernel driver uses (libnvme parses them).
+ */
+#include <linux/sysfs.h>
+
+#include "cnvme.h"
+
+/* Identify strings are shown whole, padding included, as nvme_core does. */
+#define CNVME_ID_STR_ATTR(field)					\
+static ssize_t field##_show(struct device *dev,				\
+			    struct device_attribute *attr, char *buf)	\
+{									\
+	struct cnvme_ctrl *ctrl = to_cnvme_ctrl(dev);			\
+									\
+	return sysfs_emit(buf, "%.*s\n", (int)sizeof(ctrl->field),	\
+			  ctrl->field);					\
+}									\
+static DEVICE_ATTR_RO(field)
+
+CNVME_ID_STR_ATTR(model);
+CNVME_ID_STR_ATTR(serial);
+CNVME_ID_STR_ATTR(firmware_rev);
+
+static ssize_t cntlid_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%d\n", to_cnvme_ctrl(dev)->cntlid);
+}
+static DEVICE_ATTR_RO(cntlid);
+
+static ssize_t transport_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "pcie\n");
+}
+static DEVICE_ATTR_RO(transport);
+
+static ssize_t address_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%s\n", pci_name(to_cnvme_ctrl(dev)->pdev));
+}
+static DEVICE_ATTR_RO(address);
+
+static ssize_t state_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct cnvme_ctrl *ctrl = to_cnvme_ctrl(dev);
+
+	return sysfs_emit(buf, "%s\n",
+			  cnvme_state_name(READ_ONCE(ctrl->state)));
+}
+static DEVICE_ATTR_RO(state);
+
+static ssize_t subsysnqn_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", to_cnvme_ctrl(dev)->subsysnqn);
+}
+static DEVICE_ATTR_RO(subsysnqn);
+
+static ssize_t numa_node_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n",
+			  dev_to_node(&to_cnvme_ctrl(dev)->pdev->dev));
+}
+static DEVICE_ATTR_RO(numa_node);
+
+static ssize_t queue_count_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	/* the admin queue; I/O queues come with the block path */
+	return sysfs_emit(buf, "%d\n", 1);
+}
+static DEVICE_ATTR_RO(queue_count);
+
+static struct attribute *cnvme_ctrl_attrs[] = {
+	&dev_attr_model.attr,
+	&dev_attr_serial.attr,
+	&dev_attr_firmware_rev.attr,
+	&dev_attr_cntlid.attr,
+	&dev_attr_transport.attr,
+	&dev_attr_address.attr,
+	&dev_attr_state.attr,
+	&dev_attr_subsysnqn.attr,
+	&dev_attr_numa_node.attr,
+	&dev_attr_queue_count.attr,
+	NULL
+};
+
+static const struct attribute_group cnvme_ctrl_group = {
+	.attrs = cnvme_ctrl_attrs,
+};
+
+const struct attribute_group *cnvme_ctrl_groups[] = {
+	&cnvme_ctrl_group,
+	NULL
+};
