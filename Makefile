@@ -42,7 +42,9 @@ modules:
 		test -n "$$kver" || { echo "$$kdir: no UTS_RELEASE" >&2; exit 1; }; \
 		out=$(BUILD)/$$kver; \
 		mkdir -p $$out; \
-		for s in $(SOURCES); do cp -rsf $(ROOT)/$$s $$out/; done; \
+		for s in $(SOURCES); do \
+			test ! -e $(ROOT)/$$s || cp -rsf $(ROOT)/$$s $$out/; \
+		done; \
 		find $$out -xtype l -delete; \
 		echo "  BUILD   cnvme.ko for $$kver"; \
 		$(MAKE) -C $$kdir M=$$out $(KBUILD_ARGS) modules; \

@@ -10,7 +10,7 @@
 #include <linux/blk-mq.h>
 #include <linux/version.h>
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#if KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE
 #define CNVME_KERNEL_6_12 1
 #endif
 

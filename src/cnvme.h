@@ -12,6 +12,7 @@
 #ifndef CNVME_H
 #define CNVME_H
 
+#include <linux/bits.h>
 #include <linux/blk-mq.h>
 #include <linux/device.h>
 #include <linux/mutex.h>
@@ -24,7 +25,7 @@
 
 /* The driver always runs the controller with 4 KiB memory pages (CC.MPS 0). */
 #define CNVME_CTRL_PAGE_SHIFT	12
-#define CNVME_CTRL_PAGE_SIZE	(1U << CNVME_CTRL_PAGE_SHIFT)
+#define CNVME_CTRL_PAGE_SIZE	BIT(CNVME_CTRL_PAGE_SHIFT)
 
 enum cnvme_state {
 	CNVME_STATE_NEW,
@@ -103,6 +104,7 @@ static inline struct cnvme_ctrl *to_cnvme_ctrl(struct device *dev)
 extern unsigned int cnvme_admin_timeout_jiffies;	/* jiffies */
 extern unsigned int cnvme_shutdown_timeout;	/* seconds */
 extern struct class cnvme_class;
+extern struct kmem_cache *cnvme_ctrl_cache;
 
 /* pci.c */
 int cnvme_pci_register(void);

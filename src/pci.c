@@ -17,7 +17,7 @@ static void cnvme_ctrl_release(struct device *dev)
 
 	ida_free(&cnvme_instance_ida, ctrl->instance);
 	kfree(ctrl->id);
-	kfree(ctrl);
+	kmem_cache_free(cnvme_ctrl_cache, ctrl);
 }
 
 static int cnvme_map_bar(struct cnvme_ctrl *ctrl)
@@ -159,7 +159,8 @@ static int cnvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	struct cnvme_ctrl *ctrl;
 	int ret;
 
-	ctrl = kzalloc_node(sizeof(*ctrl), GFP_KERNEL, dev_to_node(&pdev->dev));
+	ctrl = kmem_cache_alloc_node(cnvme_ctrl_cache, GFP_KERNEL | __GFP_ZERO,
+				     dev_to_node(&pdev->dev));
 	if (!ctrl)
 		return -ENOMEM;
 	ctrl->pdev = pdev;
@@ -170,7 +171,7 @@ static int cnvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	ret = ida_alloc(&cnvme_instance_ida, GFP_KERNEL);
 	if (ret < 0) {
-		kfree(ctrl);
+		kmem_cache_free(cnvme_ctrl_cache, ctrl);
 		return ret;
 	}
 	ctrl->instance = ret;

@@ -8,20 +8,38 @@
 #include "cnvme.h"
 
 /* Identify strings are shown whole, padding included, as nvme_core does. */
-#define CNVME_ID_STR_ATTR(field)					\
-static ssize_t field##_show(struct device *dev,				\
-			    struct device_attribute *attr, char *buf)	\
-{									\
-	struct cnvme_ctrl *ctrl = to_cnvme_ctrl(dev);			\
-									\
-	return sysfs_emit(buf, "%.*s\n", (int)sizeof(ctrl->field),	\
-			  ctrl->field);					\
-}									\
-static DEVICE_ATTR_RO(field)
+static ssize_t cnvme_show_id_str(char *buf, const char *s, int len)
+{
+	return sysfs_emit(buf, "%.*s\n", len, s);
+}
 
-CNVME_ID_STR_ATTR(model);
-CNVME_ID_STR_ATTR(serial);
-CNVME_ID_STR_ATTR(firmware_rev);
+static ssize_t model_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct cnvme_ctrl *ctrl = to_cnvme_ctrl(dev);
+
+	return cnvme_show_id_str(buf, ctrl->model, sizeof(ctrl->model));
+}
+static DEVICE_ATTR_RO(model);
+
+static ssize_t serial_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct cnvme_ctrl *ctrl = to_cnvme_ctrl(dev);
+
+	return cnvme_show_id_str(buf, ctrl->serial, sizeof(ctrl->serial));
+}
+static DEVICE_ATTR_RO(serial);
+
+static ssize_t firmware_rev_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct cnvme_ctrl *ctrl = to_cnvme_ctrl(dev);
+
+	return cnvme_show_id_str(buf, ctrl->firmware_rev,
+				 sizeof(ctrl->firmware_rev));
+}
+static DEVICE_ATTR_RO(firmware_rev);
 
 static ssize_t cntlid_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)

@@ -1,0 +1,23 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the selftests into OUT: C tests (static, so the guest needs no
+# libraries), shell tests and their library, ready to copy into a guest.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=${1:-$root/build/selftests}
+ksrc=$("$root/scripts/ksrc.sh")
+mkdir -p "$out/lib"
+for c in "$root"/selftests/cnvme/*.c; do
+	[ -e "$c" ] || continue
+	bin=$out/$(basename "$c" .c)
+	if [ ! -x "$bin" ] || [ "$c" -nt "$bin" ]; then
+		echo "  CC      selftests/$(basename "$c")"
+		gcc -static -O2 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -I"$ksrc/tools/testing/selftests" \
+			-I"$root/uapi" -o "$bin" "$c" -lpthread
+	fi
+done
+for s in "$root"/selftests/cnvme/*.sh; do
+	[ -e "$s" ] || continue
+	install -m 0755 "$s" "$out/"
+done
+install -m 0644 "$root"/selftests/lib/*.sh "$out/lib/"

@@ -1,0 +1,117 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Static checks, each printed as a TAP line:
+#   build     W=1 build for every kernel, no compiler warning
+#   sparse    make C=2 for every kernel, no sparse report
+#   checkpatch --strict --no-tree over src/ compat/ uapi/, nothing reported
+#   dkms      dkms add + build against every kernel's headers, in a
+#             private dkms tree (the system's is left alone)
+# Usage: static-checks.sh [all|build|sparse|checkpatch|dkms]...
+# The last line is "# static: P passed, F failed".
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+logdir=$root/build/static
+mkdir -p "$logdir"
+passed=0
+failed=0
+n=0
+
+result() {	# name rc logfile
+	n=$((n + 1))
+	if [ "$2" -eq 0 ]; then
+		passed=$((passed + 1))
+		echo "ok $n $1"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n $1 (log: $3)"
+		sed 's/^/# /' "$3" | tail -n 30
+	fi
+}
+
+kernels() {
+	for mk in /lib/modules/*/build/Makefile; do
+		[ -e "$mk" ] && dirname "$mk"
+	done
+}
+
+kver_of() {
+	sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$1/include/generated/utsrelease.h"
+}
+
+check_build() {
+	for kdir in $(kernels); do
+		k=$(kver_of "$kdir")
+		log=$logdir/build-$k.log
+		rm -rf "$root/build/$k"
+		make -C "$root" KDIR="$kdir" W=1 modules >"$log" 2>&1
+		rc=$?
+		if [ $rc -eq 0 ] && grep -q "warning:" "$log"; then rc=1; fi
+		result "build W=1 for $k: no warning" $rc "$log"
+	done
+}
+
+check_sparse() {
+	for kdir in $(kernels); do
+		k=$(kver_of "$kdir")
+		log=$logdir/sparse-$k.log
+		make -C "$root" KDIR="$kdir" C=2 modules >"$log" 2>&1
+		rc=$?
+		if [ $rc -eq 0 ] && grep -E "^$root/.*: (warning|error):" "$log" >/dev/null; then
+			rc=1
+		fi
+		if [ $rc -eq 0 ] && ! grep -q "CHECK " "$log"; then
+			echo "sparse did not run" >>"$log"
+			rc=1
+		fi
+		result "sparse (C=2) for $k: no report" $rc "$log"
+	done
+}
+
+# LINUX_VERSION_CODE is ignored: compat/ exists to switch on it, which
+# the rule (meant for code merged upstream) cannot know.
+check_checkpatch() {
+	ksrc=$("$root/scripts/ksrc.sh") || return 1
+	log=$logdir/checkpatch.log
+	files=$(cd "$root" && ls src/*.[ch] compat/*.[ch] uapi/*/*.h uapi/*.h 2>/dev/null)
+	(cd "$root" && perl "$ksrc/scripts/checkpatch.pl" --strict --no-tree \
+		--terse --show-types --ignore LINUX_VERSION_CODE \
+		-f $files) >"$log" 2>&1
+	rc=0
+	grep -v "total: 0 errors, 0 warnings, 0 checks" "$log" | grep -q . && rc=1
+	result "checkpatch --strict: nothing reported" $rc "$log"
+}
+
+check_dkms() {
+	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$root/dkms.conf")
+	tmp=$(mktemp -d)
+	mkdir -p "$tmp/src/cnvme-$ver" "$tmp/dkms"
+	(cd "$root" && git ls-files -co --exclude-standard | grep -v '^build/' |
+		tar -cf - -T -) | tar -xf - -C "$tmp/src/cnvme-$ver"
+	log=$logdir/dkms-add.log
+	dkms add -m cnvme -v "$ver" --sourcetree "$tmp/src" --dkmstree "$tmp/dkms" >"$log" 2>&1
+	result "dkms add" $? "$log"
+	for kdir in $(kernels); do
+		k=$(kver_of "$kdir")
+		log=$logdir/dkms-$k.log
+		dkms build -m cnvme -v "$ver" -k "$k" --sourcetree "$tmp/src" \
+			--dkmstree "$tmp/dkms" >"$log" 2>&1
+		rc=$?
+		[ $rc -eq 0 ] && ! ls "$tmp/dkms/cnvme/$ver/$k"/*/module/cnvme.ko* >/dev/null 2>&1 && rc=1
+		result "dkms build for $k" $rc "$log"
+	done
+	rm -rf "$tmp"
+}
+
+[ $# -gt 0 ] || set -- all
+for what in "$@"; do
+	case $what in
+	all) check_build; check_sparse; check_checkpatch; check_dkms ;;
+	build) check_build ;;
+	sparse) check_sparse ;;
+	checkpatch) check_checkpatch ;;
+	dkms) check_dkms ;;
+	*) echo "unknown check $what" >&2; exit 2 ;;
+	esac
+done
+echo "# static: $passed passed, $failed failed"
+[ $failed -eq 0 ]

@@ -1,0 +1,163 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shell helpers for the cnvme selftests: TAP output and the driver under
+# test (cnvme, or the in-kernel nvme driver as the reference).
+#
+# The VM runner exports DRIVER (cnvme|nvme), TOPO, KVER, EXPECT_SERIALS,
+# EXPECT_MODEL and MODPARAMS.  Tests print TAP 13 and exit 0 when every
+# test case passed (skips included), 1 otherwise, 4 when all were skipped.
+
+DRIVER=${DRIVER:-cnvme}
+CNVME_KO=${CNVME_KO:-/cnvme/cnvme.ko}
+NVME_MODULES_LIST=${NVME_MODULES_LIST:-/etc/nvme-modules}
+
+_tap_n=0
+_tap_failed=0
+_tap_skipped=0
+
+tap_plan() {
+	echo "TAP version 13"
+	echo "1..$1"
+}
+
+tap_ok() {
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n $1"
+}
+
+tap_fail() {
+	_tap_n=$((_tap_n + 1))
+	_tap_failed=$((_tap_failed + 1))
+	echo "not ok $_tap_n $1"
+	shift
+	for line in "$@"; do echo "# $line"; done
+}
+
+tap_skip() {
+	_tap_n=$((_tap_n + 1))
+	_tap_skipped=$((_tap_skipped + 1))
+	echo "ok $_tap_n $1 # SKIP $2"
+}
+
+# tap_check NAME COMMAND...: one test case from a command's exit status.
+tap_check() {
+	name=$1
+	shift
+	if out=$("$@" 2>&1); then
+		tap_ok "$name"
+	else
+		tap_fail "$name" "command: $*" "$out"
+	fi
+}
+
+tap_exit() {
+	if [ "$_tap_failed" -ne 0 ]; then
+		echo "# $_tap_failed of $_tap_n failed"
+		exit 1
+	fi
+	if [ "$_tap_n" -gt 0 ] && [ "$_tap_skipped" -eq "$_tap_n" ]; then
+		exit 4
+	fi
+	exit 0
+}
+
+log() { echo "# $*"; }
+
+# PCI addresses of every NVMe function (class 0x010802).
+nvme_pci_devices() {
+	for d in /sys/bus/pci/devices/*; do
+		[ "$(cat "$d/class")" = 0x010802 ] && basename "$d"
+	done
+	return 0
+}
+
+nvme_pci_count() {
+	nvme_pci_devices | wc -l
+}
+
+# The PCI driver name that binds NVMe functions.
+pci_driver_name() {
+	case $DRIVER in
+	cnvme) echo cnvme ;;
+	*) echo nvme ;;
+	esac
+}
+
+# Module names, in unload order.
+_nvme_module_names() {
+	tac "$NVME_MODULES_LIST" | while read -r ko; do
+		m=$(basename "$ko" .ko)
+		echo "$m" | tr - _
+	done
+}
+
+driver_loaded() {
+	case $DRIVER in
+	cnvme) [ -d /sys/module/cnvme ] ;;
+	*) [ -d /sys/module/nvme ] ;;
+	esac
+}
+
+driver_load() {
+	case $DRIVER in
+	cnvme)
+		# shellcheck disable=SC2086
+		insmod "$CNVME_KO" ${MODPARAMS:-} "$@"
+		;;
+	*)
+		while read -r ko; do
+			m=$(basename "$ko" .ko | tr - _)
+			[ -d "/sys/module/$m" ] && continue
+			insmod "$ko" || return 1
+		done <"$NVME_MODULES_LIST"
+		;;
+	esac
+}
+
+driver_unload() {
+	case $DRIVER in
+	cnvme) rmmod cnvme ;;
+	*)
+		# nvme, nvme_core and what only they pulled in
+		for m in $(_nvme_module_names); do
+			case $m in
+			nvme | nvme_core | nvme_auth | nvme_keyring) ;;
+			*) continue ;;
+			esac
+			[ -d "/sys/module/$m" ] || continue
+			rmmod "$m" || return 1
+		done
+		;;
+	esac
+}
+
+# Wait until every NVMe function has a live controller (6.12 probes
+# asynchronously).  $1: seconds, default 30.
+wait_ctrls_live() {
+	want=$(nvme_pci_count)
+	tries=$((${1:-30} * 10))
+	while [ "$tries" -gt 0 ]; do
+		live=0
+		for c in /sys/class/nvme/nvme*; do
+			[ -e "$c/state" ] || continue
+			[ "$(cat "$c/state")" = live ] && live=$((live + 1))
+		done
+		[ "$live" -ge "$want" ] && return 0
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
+# Names of the controller devices, sorted.
+ctrl_names() {
+	ls /sys/class/nvme 2>/dev/null | sort
+}
+
+# Kernel log lines since mark (a line count taken with log_mark).
+log_mark() {
+	dmesg | wc -l
+}
+
+log_since() {
+	dmesg | tail -n +"$(($1 + 1))"
+}
