@@ -29,4 +29,186 @@ cnvme_compat_alloc_queue(struct blk_mq_tag_set *set, void *queuedata)
 #endif
 }
 
+/*
+ * ->queue_rqs() takes a struct rq_list on 6.12 and a bare request list
+ * on 6.1.  cnvme_rq_list is a head/tail list on both; CNVME_QUEUE_RQS()
+ * defines the entry point blk-mq calls around a function
+ * void fn(struct cnvme_rq_list *in, struct cnvme_rq_list *requeue).
+ */
+#ifdef CNVME_KERNEL_6_12
+#define cnvme_rq_list rq_list
+
+static inline void cnvme_rq_list_add_tail(struct rq_list *l,
+					  struct request *rq)
+{
+	rq_list_add_tail(l, rq);
+}
+
+static inline struct request *cnvme_rq_list_pop(struct rq_list *l)
+{
+	return rq_list_pop(l);
+}
+
+#define CNVME_QUEUE_RQS(entry, fn)					\
+static void entry(struct rq_list *rqlist)				\
+{									\
+	struct rq_list requeue = { };					\
+									\
+	fn(rqlist, &requeue);						\
+	*rqlist = requeue;						\
+}
+#else
+struct cnvme_rq_list {
+	struct request *head;
+	struct request *tail;
+};
+
+static inline void cnvme_rq_list_add_tail(struct cnvme_rq_list *l,
+					  struct request *rq)
+{
+	rq->rq_next = NULL;
+	if (l->tail)
+		l->tail->rq_next = rq;
+	else
+		l->head = rq;
+	l->tail = rq;
+}
+
+static inline struct request *cnvme_rq_list_pop(struct cnvme_rq_list *l)
+{
+	struct request *rq = l->head;
+
+	if (rq) {
+		l->head = rq->rq_next;
+		if (!l->head)
+			l->tail = NULL;
+		rq->rq_next = NULL;
+	}
+	return rq;
+}
+
+#define CNVME_QUEUE_RQS(entry, fn)					\
+static void entry(struct request **rqlist)				\
+{									\
+	struct cnvme_rq_list in = { .head = *rqlist };			\
+	struct cnvme_rq_list requeue = { };				\
+									\
+	fn(&in, &requeue);						\
+	*rqlist = requeue.head;						\
+}
+#endif
+
+#ifdef CNVME_KERNEL_6_12
+#define CNVME_BLK_STS_RESV_CONFLICT	BLK_STS_RESV_CONFLICT
+#else
+#define CNVME_BLK_STS_RESV_CONFLICT	BLK_STS_NEXUS
+#endif
+
+/*
+ * What the driver sets on a namespace's queue, kernel-neutral.  6.12
+ * takes it as struct queue_limits at allocation and through an update
+ * on a frozen queue; 6.1 through the blk_queue_* setters.
+ */
+struct cnvme_limits {
+	unsigned int logical_block_size;
+	unsigned int physical_block_size;
+	unsigned int io_min;
+	unsigned int io_opt;
+	unsigned int max_hw_sectors;
+	unsigned short max_segments;
+	unsigned long virt_boundary_mask;
+	unsigned int dma_alignment;
+	unsigned int max_discard_sectors;
+	unsigned short max_discard_segments;
+	unsigned int discard_granularity;
+	unsigned int max_write_zeroes_sectors;
+	bool write_cache;
+	bool fua;
+};
+
+#ifdef CNVME_KERNEL_6_12
+static inline void cnvme_fill_queue_limits(struct queue_limits *lim,
+					   const struct cnvme_limits *cl)
+{
+	lim->logical_block_size = cl->logical_block_size;
+	lim->physical_block_size = cl->physical_block_size;
+	lim->io_min = cl->io_min;
+	lim->io_opt = cl->io_opt;
+	lim->max_hw_sectors = cl->max_hw_sectors;
+	lim->max_segments = cl->max_segments;
+	lim->virt_boundary_mask = cl->virt_boundary_mask;
+	lim->dma_alignment = cl->dma_alignment;
+	lim->max_hw_discard_sectors = cl->max_discard_sectors;
+	lim->max_discard_segments = cl->max_discard_segments;
+	lim->discard_granularity = cl->discard_granularity;
+	lim->max_write_zeroes_sectors = cl->max_write_zeroes_sectors;
+	lim->features &= ~(BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA |
+			   BLK_FEAT_ROTATIONAL | BLK_FEAT_ADD_RANDOM);
+	if (cl->write_cache)
+		lim->features |= BLK_FEAT_WRITE_CACHE;
+	if (cl->fua)
+		lim->features |= BLK_FEAT_FUA;
+}
+
+static inline struct gendisk *
+cnvme_compat_alloc_disk(struct blk_mq_tag_set *set,
+			const struct cnvme_limits *cl, void *queuedata)
+{
+	struct queue_limits lim = { };
+
+	cnvme_fill_queue_limits(&lim, cl);
+	return blk_mq_alloc_disk(set, &lim, queuedata);
+}
+
+static inline int cnvme_compat_update_limits(struct gendisk *disk,
+					     const struct cnvme_limits *cl)
+{
+	struct queue_limits lim = queue_limits_start_update(disk->queue);
+
+	cnvme_fill_queue_limits(&lim, cl);
+	return queue_limits_commit_update_frozen(disk->queue, &lim);
+}
+#else
+static inline void cnvme_set_queue_limits(struct request_queue *q,
+					  const struct cnvme_limits *cl)
+{
+	blk_queue_logical_block_size(q, cl->logical_block_size);
+	blk_queue_physical_block_size(q, cl->physical_block_size);
+	blk_queue_io_min(q, cl->io_min);
+	blk_queue_io_opt(q, cl->io_opt);
+	blk_queue_max_hw_sectors(q, cl->max_hw_sectors);
+	blk_queue_max_segments(q, cl->max_segments);
+	/* sets max_segment_size too; no setter of it may follow */
+	blk_queue_virt_boundary(q, cl->virt_boundary_mask);
+	blk_queue_dma_alignment(q, cl->dma_alignment);
+	blk_queue_max_discard_sectors(q, cl->max_discard_sectors);
+	blk_queue_max_discard_segments(q, cl->max_discard_segments);
+	q->limits.discard_granularity = cl->discard_granularity;
+	blk_queue_max_write_zeroes_sectors(q, cl->max_write_zeroes_sectors);
+	blk_queue_write_cache(q, cl->write_cache, cl->fua);
+	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, q);
+}
+
+static inline struct gendisk *
+cnvme_compat_alloc_disk(struct blk_mq_tag_set *set,
+			const struct cnvme_limits *cl, void *queuedata)
+{
+	struct gendisk *disk = blk_mq_alloc_disk(set, queuedata);
+
+	if (!IS_ERR(disk))
+		cnvme_set_queue_limits(disk->queue, cl);
+	return disk;
+}
+
+static inline int cnvme_compat_update_limits(struct gendisk *disk,
+					     const struct cnvme_limits *cl)
+{
+	blk_mq_freeze_queue(disk->queue);
+	cnvme_set_queue_limits(disk->queue, cl);
+	blk_mq_unfreeze_queue(disk->queue);
+	return 0;
+}
+#endif
+
 #endif /* CNVME_COMPAT_H */

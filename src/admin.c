@@ -15,44 +15,31 @@
 /* One tag stays free for the Asynchronous Event Request. */
 #define CNVME_ADMIN_TAGS	(CNVME_ADMIN_DEPTH - 2)
 
-irqreturn_t cnvme_irq(int irq, void *data)
-{
-	struct cnvme_queue *q = data;
-
-	return cnvme_process_cq(q) ? IRQ_HANDLED : IRQ_NONE;
-}
-
-/* Reap completions from outside the interrupt handler. */
-static void cnvme_poll_queue(struct cnvme_queue *q)
-{
-	struct pci_dev *pdev = q->ctrl->pdev;
-	unsigned long flags;
-
-	if (q->vector >= 0) {
-		disable_irq(pci_irq_vector(pdev, q->vector));
-		cnvme_process_cq(q);
-		enable_irq(pci_irq_vector(pdev, q->vector));
-	} else {
-		spin_lock_irqsave(&q->cq_lock, flags);
-		cnvme_process_cq(q);
-		spin_unlock_irqrestore(&q->cq_lock, flags);
-	}
-}
-
 static blk_status_t cnvme_admin_queue_rq(struct blk_mq_hw_ctx *hctx,
 					 const struct blk_mq_queue_data *bd)
 {
 	struct cnvme_queue *q = hctx->driver_data;
 	struct request *rq = bd->rq;
 	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
-	enum cnvme_state state = READ_ONCE(q->ctrl->state);
+	enum cnvme_state state = cnvme_state(q->ctrl);
+	blk_status_t ret;
 
 	if (unlikely(state == CNVME_STATE_DEAD ||
 		     state == CNVME_STATE_DELETING_NOIO))
 		return BLK_STS_IOERR;
 
 	iod->status = 0;
+	iod->aborted = false;
+	iod->nr_mapped = 0;
+	iod->bvec_len = 0;
+	iod->list = NULL;
+	iod->meta_dma = 0;
 	iod->cmd.common.command_id = rq->tag;
+	if (blk_rq_nr_phys_segments(rq)) {
+		ret = cnvme_map_data(q->ctrl, rq, false);
+		if (ret)
+			return ret;
+	}
 	blk_mq_start_request(rq);
 	cnvme_submit_cmd(q, &iod->cmd);
 	return BLK_STS_OK;
@@ -60,8 +47,10 @@ static blk_status_t cnvme_admin_queue_rq(struct blk_mq_hw_ctx *hctx,
 
 static void cnvme_admin_complete(struct request *rq)
 {
+	struct cnvme_queue *q = rq->mq_hctx->driver_data;
 	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
 
+	cnvme_unmap_data(q->ctrl, rq);
 	blk_mq_end_request(rq, iod->status ? BLK_STS_IOERR : BLK_STS_OK);
 }
 
@@ -73,20 +62,6 @@ static int cnvme_admin_init_hctx(struct blk_mq_hw_ctx *hctx, void *data,
 	hctx->driver_data = &ctrl->adminq;
 	ctrl->adminq.tags = hctx->tags;
 	return 0;
-}
-
-/*
- * A controller that lets an admin command time out is not trusted any
- * more: it is disabled (which stops its DMA) and every outstanding command
- * is failed.  The full recovery ladder (abort, reset) is built on this.
- */
-static void cnvme_ctrl_kill(struct cnvme_ctrl *ctrl)
-{
-	cnvme_change_state(ctrl, CNVME_STATE_DEAD);
-	cnvme_disable_ctrl(ctrl);
-	if (ctrl->adminq.vector >= 0)
-		synchronize_irq(pci_irq_vector(ctrl->pdev, ctrl->adminq.vector));
-	cnvme_admin_cancel_all(ctrl);
 }
 
 static enum blk_eh_timer_return cnvme_admin_timeout(struct request *rq)
@@ -104,10 +79,23 @@ static enum blk_eh_timer_return cnvme_admin_timeout(struct request *rq)
 	}
 
 	dev_err(&ctrl->pdev->dev,
-		"admin command (opcode %#x, id %u) timed out after %u ms: disabling the controller\n",
+		"admin command (opcode %#x, id %u) timed out after %u ms\n",
 		iod->cmd.common.opcode, rq->tag, jiffies_to_msecs(rq->timeout));
-	cnvme_ctrl_kill(ctrl);
-	return BLK_EH_DONE;
+
+	/*
+	 * During bring-up or a reset the reset work itself is waiting for
+	 * this command: stop the controller so nothing more is DMAed, fail
+	 * the command, and let the work decide.  Otherwise reset.
+	 */
+	if (cnvme_state(ctrl) != CNVME_STATE_LIVE) {
+		cnvme_disable_ctrl(ctrl);
+		cnvme_sync_io_irqs(ctrl);
+		cnvme_admin_cancel_all(ctrl);
+		return BLK_EH_DONE;
+	}
+	if (cnvme_schedule_reset(ctrl))
+		return BLK_EH_DONE;
+	return BLK_EH_RESET_TIMER;
 }
 
 static const struct blk_mq_ops cnvme_admin_mq_ops = {
@@ -153,31 +141,10 @@ free_queue:
 	return ret;
 }
 
-void cnvme_admin_start(struct cnvme_ctrl *ctrl)
-{
-	blk_mq_unquiesce_queue(ctrl->admin_q);
-}
-
-void cnvme_admin_stop(struct cnvme_ctrl *ctrl)
-{
-	blk_mq_quiesce_queue(ctrl->admin_q);
-}
-
-static bool cnvme_cancel_rq(struct request *rq, void *data)
-{
-	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
-
-	if (blk_mq_request_completed(rq))
-		return true;
-	iod->status = NVME_SC_HOST_ABORTED_CMD | NVME_STATUS_DNR;
-	blk_mq_complete_request(rq);
-	return true;
-}
-
 /* Fail every started command; the controller must not be DMAing any more. */
 void cnvme_admin_cancel_all(struct cnvme_ctrl *ctrl)
 {
-	blk_mq_tagset_busy_iter(&ctrl->admin_set, cnvme_cancel_rq, ctrl);
+	blk_mq_tagset_busy_iter(&ctrl->admin_set, cnvme_cancel_rq, NULL);
 	blk_mq_tagset_wait_completed_request(&ctrl->admin_set);
 }
 
@@ -249,5 +216,21 @@ int cnvme_admin_exec(struct cnvme_ctrl *ctrl, struct nvme_command *cmd,
 		dma_free_coherent(dmadev, len, cpu, dma);
 free_rq:
 	blk_mq_free_request(rq);
+	return ret;
+}
+
+int cnvme_set_features(struct cnvme_ctrl *ctrl, u8 fid, u32 dword11,
+		       u32 *result)
+{
+	struct nvme_command cmd = { };
+	union nvme_result res;
+	int ret;
+
+	cmd.features.opcode = nvme_admin_set_features;
+	cmd.features.fid = cpu_to_le32(fid);
+	cmd.features.dword11 = cpu_to_le32(dword11);
+	ret = cnvme_admin_exec(ctrl, &cmd, NULL, 0, &res);
+	if (ret >= 0 && result)
+		*result = le32_to_cpu(res.u32);
 	return ret;
 }

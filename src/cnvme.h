@@ -7,7 +7,8 @@
  * to remove, and every later user (sysfs, char device openers) takes its
  * own.  The admin queue is a blk-mq queue of one hardware context so that
  * driver commands and user passthrough share tags, timeouts and
- * cancellation.
+ * cancellation.  The I/O queues form one tag set shared by every
+ * namespace of the controller; hardware context i is I/O queue i + 1.
  */
 #ifndef CNVME_H
 #define CNVME_H
@@ -15,10 +16,13 @@
 #include <linux/bits.h>
 #include <linux/blk-mq.h>
 #include <linux/device.h>
+#include <linux/dmapool.h>
+#include <linux/mempool.h>
 #include <linux/mutex.h>
 #include <linux/nvme.h>
 #include <linux/pci.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
 #define CNVME_NAME		"cnvme"
 #define CNVME_ADMIN_DEPTH	NVME_AQ_DEPTH
@@ -26,6 +30,15 @@
 /* The driver always runs the controller with 4 KiB memory pages (CC.MPS 0). */
 #define CNVME_CTRL_PAGE_SHIFT	12
 #define CNVME_CTRL_PAGE_SIZE	BIT(CNVME_CTRL_PAGE_SHIFT)
+
+/*
+ * Data transfer limits.  A PRP list never needs chaining: 2 MiB, even
+ * starting mid-page, is PRP1 plus at most 512 list entries, one page.
+ */
+#define CNVME_MAX_TRANSFER	(2U << 20)
+#define CNVME_MAX_SEGMENTS	128
+#define CNVME_SMALL_POOL_SIZE	256
+#define CNVME_DSM_MAX_RANGES	256
 
 enum cnvme_state {
 	CNVME_STATE_NEW,
@@ -39,22 +52,29 @@ enum cnvme_state {
 
 /* One submission/completion queue pair. */
 struct cnvme_queue {
-	struct cnvme_ctrl *ctrl;
-	struct nvme_command *sqes;
-	struct nvme_completion *cqes;
-	dma_addr_t sq_dma;
-	dma_addr_t cq_dma;
-	u32 __iomem *sq_db;
-	u32 __iomem *cq_db;
-	struct blk_mq_tags *tags;
-	spinlock_t sq_lock;	/* sq_tail and the SQ slots */
-	spinlock_t cq_lock;	/* cq_head/cq_phase outside the irq */
+	/* submission side, under sq_lock */
+	spinlock_t sq_lock;
+	u16 sq_tail;
+	u16 last_sq_tail;	/* tail the doorbell last saw */
 	u16 depth;
 	u16 qid;
-	u16 sq_tail;
+	struct nvme_command *sqes;
+	u32 __iomem *sq_db;
+
+	/* completion side: the irq handler, or cq_lock */
+	spinlock_t cq_lock;
 	u16 cq_head;
 	u8 cq_phase;
+	bool polled;		/* no interrupt: reaped by ->poll */
+	struct nvme_completion *cqes;
+	u32 __iomem *cq_db;
+	struct blk_mq_tags *tags;
+
+	struct cnvme_ctrl *ctrl;
+	dma_addr_t sq_dma;
+	dma_addr_t cq_dma;
 	int vector;		/* index into the PCI irq vectors, -1 if none */
+	bool live;		/* created on the controller */
 };
 
 /* Per-request private data (blk-mq pdu). */
@@ -62,6 +82,45 @@ struct cnvme_iod {
 	struct nvme_command cmd;
 	union nvme_result result;
 	u16 status;		/* NVMe status field, phase bit stripped */
+	u8 retries;
+	bool aborted;		/* an Abort was sent for it */
+	bool use_sgl;
+	bool small_list;	/* list came from the small pool */
+	u16 nr_mapped;		/* DMA-mapped sg entries, 0 if none */
+	dma_addr_t bvec_dma;	/* single-segment fast path */
+	unsigned int bvec_len;
+	void *list;		/* PRP list, SGL segment or DSM ranges */
+	dma_addr_t list_dma;
+	dma_addr_t meta_dma;
+	unsigned int meta_len;
+	struct scatterlist *sgl;
+};
+
+/* One namespace, one gendisk. */
+struct cnvme_ns {
+	struct list_head entry;
+	struct cnvme_ctrl *ctrl;
+	struct gendisk *disk;
+	u32 nsid;
+	int instance;		/* the n<H> in the disk name */
+	u8 lba_shift;
+	u16 ms;			/* metadata bytes per block */
+	u8 pi_type;
+	bool ext;		/* metadata interleaved with data */
+	bool meta_separate;	/* metadata through MPTR, block integrity */
+	bool deac;		/* Write Zeroes may deallocate */
+	bool removed;
+	unsigned long flags;	/* CNVME_NS_* */
+	u64 nsze;
+};
+
+enum {
+	CNVME_NS_STOPPED,	/* queue quiesced by the driver */
+	CNVME_NS_FROZEN,	/* queue frozen by cnvme_drain_io */
+};
+
+enum {
+	CNVME_ADMIN_STOPPED,	/* admin queue quiesced by the driver */
 };
 
 struct cnvme_ctrl {
@@ -79,16 +138,42 @@ struct cnvme_ctrl {
 
 	spinlock_t state_lock;	/* state */
 	enum cnvme_state state;
-	struct mutex lock;	/* serialises enable/disable */
+	struct mutex lock;	/* serialises enable/disable/teardown */
+	unsigned long flags;	/* CNVME_ADMIN_* */
+	struct work_struct reset_work;
+	struct work_struct scan_work;
 
 	struct cnvme_queue adminq;
 	struct blk_mq_tag_set admin_set;
 	struct request_queue *admin_q;
 
+	/* I/O queues: ioqs[i] is qid i + 1 */
+	struct cnvme_queue *ioqs;
+	unsigned int max_ioqs;		/* size of ioqs */
+	unsigned int nr_ioqs;		/* created on the controller */
+	unsigned int nr_maps[HCTX_MAX_TYPES];
+	unsigned int nr_vecs;		/* irq vectors allocated */
+	u16 io_depth;
+	struct blk_mq_tag_set tagset;
+	bool tagset_ready;
+
+	struct dma_pool *page_pool;
+	struct dma_pool *small_pool;
+	mempool_t *sg_pool;
+
+	struct mutex scan_lock;	/* one scan at a time */
+	struct mutex ns_lock;	/* the namespaces list, held briefly */
+	struct list_head namespaces;
+	struct ida ns_ida;
+
 	/* Identify Controller, kept as the device reported it */
 	struct nvme_id_ctrl *id;
 	u16 cntlid;
 	u32 rtd3e;
+	u32 max_hw_sectors;
+	u16 oncs;
+	u8 vwc;
+	bool sgls;
 	char serial[20];
 	char model[40];
 	char firmware_rev[8];
@@ -100,11 +185,23 @@ static inline struct cnvme_ctrl *to_cnvme_ctrl(struct device *dev)
 	return container_of(dev, struct cnvme_ctrl, dev);
 }
 
-/* main.c */
-extern unsigned int cnvme_admin_timeout_jiffies;	/* jiffies */
+static inline enum cnvme_state cnvme_state(struct cnvme_ctrl *ctrl)
+{
+	return READ_ONCE(ctrl->state);
+}
+
+/* main.c: module parameters */
+extern unsigned int cnvme_admin_timeout_jiffies;
+extern unsigned int cnvme_io_timeout_jiffies;
 extern unsigned int cnvme_shutdown_timeout;	/* seconds */
+extern unsigned int cnvme_io_queue_depth;
+extern unsigned int cnvme_poll_queues;
+extern unsigned int cnvme_write_queues;
+extern unsigned int cnvme_sgl_threshold;
+extern unsigned int cnvme_max_retries;
 extern struct class cnvme_class;
 extern struct kmem_cache *cnvme_ctrl_cache;
+extern struct workqueue_struct *cnvme_wq;
 
 /* pci.c */
 int cnvme_pci_register(void);
@@ -133,18 +230,64 @@ int cnvme_queue_alloc(struct cnvme_ctrl *ctrl, struct cnvme_queue *q,
 		      u16 qid, u16 depth);
 void cnvme_queue_free(struct cnvme_queue *q);
 void cnvme_queue_reset(struct cnvme_queue *q);
+void cnvme_sq_copy(struct cnvme_queue *q, struct nvme_command *cmd);
+void cnvme_sq_ring(struct cnvme_queue *q, bool last);
 void cnvme_submit_cmd(struct cnvme_queue *q, struct nvme_command *cmd);
-int cnvme_process_cq(struct cnvme_queue *q);
+int cnvme_process_cq(struct cnvme_queue *q, struct io_comp_batch *iob);
+void cnvme_poll_queue(struct cnvme_queue *q);
+irqreturn_t cnvme_irq(int irq, void *data);
 
 /* admin.c */
 int cnvme_admin_init(struct cnvme_ctrl *ctrl);
-void cnvme_admin_start(struct cnvme_ctrl *ctrl);
-void cnvme_admin_stop(struct cnvme_ctrl *ctrl);
 void cnvme_admin_cancel_all(struct cnvme_ctrl *ctrl);
 void cnvme_admin_exit(struct cnvme_ctrl *ctrl);
 int cnvme_admin_exec(struct cnvme_ctrl *ctrl, struct nvme_command *cmd,
 		     void *buf, unsigned int len, union nvme_result *result);
-irqreturn_t cnvme_irq(int irq, void *data);
+int cnvme_set_features(struct cnvme_ctrl *ctrl, u8 fid, u32 dword11,
+		       u32 *result);
+
+/* dma.c */
+int cnvme_dma_init(struct cnvme_ctrl *ctrl);
+void cnvme_dma_exit(struct cnvme_ctrl *ctrl);
+blk_status_t cnvme_map_data(struct cnvme_ctrl *ctrl, struct request *rq,
+			    bool sgl_ok);
+void cnvme_unmap_data(struct cnvme_ctrl *ctrl, struct request *rq);
+void *cnvme_alloc_list(struct cnvme_ctrl *ctrl, struct cnvme_iod *iod,
+		       size_t bytes);
+int cnvme_slab_init(void);
+void cnvme_slab_exit(void);
+
+/* ioq.c */
+int cnvme_setup_admin_irq(struct cnvme_ctrl *ctrl);
+void cnvme_free_irqs(struct cnvme_ctrl *ctrl);
+int cnvme_setup_io_queues(struct cnvme_ctrl *ctrl);
+void cnvme_delete_io_queues(struct cnvme_ctrl *ctrl);
+void cnvme_free_io_queues(struct cnvme_ctrl *ctrl);
+void cnvme_sync_io_irqs(struct cnvme_ctrl *ctrl);
+
+/* io.c */
+extern const struct blk_mq_ops cnvme_io_mq_ops;
+blk_status_t cnvme_error_status(u16 status);
+void cnvme_cancel_all_io(struct cnvme_ctrl *ctrl);
+int cnvme_io_tagset_update(struct cnvme_ctrl *ctrl);
+void cnvme_io_tagset_free(struct cnvme_ctrl *ctrl);
+bool cnvme_cancel_rq(struct request *rq, void *data);
+
+/* ns.c */
+void cnvme_scan_work(struct work_struct *work);
+void cnvme_remove_namespaces(struct cnvme_ctrl *ctrl);
+void cnvme_quiesce_io(struct cnvme_ctrl *ctrl);
+void cnvme_unquiesce_io(struct cnvme_ctrl *ctrl);
+void cnvme_mark_namespaces_dead(struct cnvme_ctrl *ctrl);
+void cnvme_drain_io(struct cnvme_ctrl *ctrl, unsigned long timeout);
+void cnvme_drain_io_end(struct cnvme_ctrl *ctrl);
+
+/* reset.c */
+void cnvme_reset_work(struct work_struct *work);
+bool cnvme_schedule_reset(struct cnvme_ctrl *ctrl);
+void cnvme_dev_disable(struct cnvme_ctrl *ctrl, bool shutdown);
+void cnvme_kill(struct cnvme_ctrl *ctrl, const char *why);
+void cnvme_unquiesce_admin(struct cnvme_ctrl *ctrl);
 
 /* identify.c */
 int cnvme_identify_ctrl(struct cnvme_ctrl *ctrl);

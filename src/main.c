@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cnvme: a standalone PCI NVMe driver.  Module entry points and
- * parameters.
+ * parameters (the in-kernel nvme driver's names and meanings).
  */
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
@@ -12,68 +12,110 @@
 #include "cnvme.h"
 
 unsigned int cnvme_admin_timeout_jiffies = 60 * HZ;
+unsigned int cnvme_io_timeout_jiffies = 30 * HZ;
 unsigned int cnvme_shutdown_timeout = 5;
+unsigned int cnvme_io_queue_depth = 1024;
+unsigned int cnvme_poll_queues;
+unsigned int cnvme_write_queues;
+unsigned int cnvme_sgl_threshold = SZ_32K;
+unsigned int cnvme_max_retries = 5;
 
 /*
- * A parameter in seconds, refused at load (and at write through sysfs)
- * when outside [min, max], with a log line that says why.
+ * An unsigned parameter refused at load (and at write through sysfs)
+ * when outside [min, max], with a log line that says why.  Timeouts are
+ * given in seconds and kept in jiffies.
  */
-struct cnvme_secs_param {
+struct cnvme_uint_param {
 	const char *name;
-	unsigned int *value;	/* seconds, or jiffies when .jiffies */
+	unsigned int *value;
 	unsigned int min;
 	unsigned int max;
-	bool jiffies;
+	bool seconds;		/* kept as jiffies */
 };
 
-static int cnvme_param_set_secs(const char *val, const struct kernel_param *kp)
+static int cnvme_param_set(const char *val, const struct kernel_param *kp)
 {
-	const struct cnvme_secs_param *p = kp->arg;
-	unsigned int secs;
+	const struct cnvme_uint_param *p = kp->arg;
+	unsigned int n;
 	int ret;
 
-	ret = kstrtouint(val, 0, &secs);
-	if (ret || secs < p->min || secs > p->max) {
-		pr_err(CNVME_NAME ": %s=%s refused: want seconds in [%u, %u]\n",
+	ret = kstrtouint(val, 0, &n);
+	if (ret || n < p->min || n > p->max) {
+		pr_err(CNVME_NAME ": %s=%s refused: want a number in [%u, %u]\n",
 		       p->name, val, p->min, p->max);
 		return -EINVAL;
 	}
-	*p->value = p->jiffies ? secs * HZ : secs;
+	*p->value = p->seconds ? n * HZ : n;
 	return 0;
 }
 
-static int cnvme_param_get_secs(char *buf, const struct kernel_param *kp)
+static int cnvme_param_get(char *buf, const struct kernel_param *kp)
 {
-	const struct cnvme_secs_param *p = kp->arg;
+	const struct cnvme_uint_param *p = kp->arg;
 
-	return sysfs_emit(buf, "%u\n", p->jiffies ? *p->value / HZ : *p->value);
+	return sysfs_emit(buf, "%u\n", p->seconds ? *p->value / HZ : *p->value);
 }
 
-static const struct kernel_param_ops cnvme_secs_ops = {
-	.set = cnvme_param_set_secs,
-	.get = cnvme_param_get_secs,
+static const struct kernel_param_ops cnvme_param_ops = {
+	.set = cnvme_param_set,
+	.get = cnvme_param_get,
 };
 
-static const struct cnvme_secs_param cnvme_admin_timeout_param = {
-	.name = "admin_timeout",
-	.value = &cnvme_admin_timeout_jiffies,
-	.min = 1,
-	.max = 255,
-	.jiffies = true,
+static const struct cnvme_uint_param cnvme_param_admin_timeout = {
+	.name = "admin_timeout", .value = &cnvme_admin_timeout_jiffies,
+	.min = 1, .max = 255, .seconds = true,
 };
-module_param_cb(admin_timeout, &cnvme_secs_ops,
-		(void *)&cnvme_admin_timeout_param, 0644);
+module_param_cb(admin_timeout, &cnvme_param_ops, (void *)&cnvme_param_admin_timeout, 0644);
 MODULE_PARM_DESC(admin_timeout, "timeout in seconds for admin commands (1-255, default 60)");
 
-static const struct cnvme_secs_param cnvme_shutdown_timeout_param = {
-	.name = "shutdown_timeout",
-	.value = &cnvme_shutdown_timeout,
-	.min = 1,
-	.max = 255,
+static const struct cnvme_uint_param cnvme_param_io_timeout = {
+	.name = "io_timeout", .value = &cnvme_io_timeout_jiffies,
+	.min = 1, .max = 3600, .seconds = true,
 };
-module_param_cb(shutdown_timeout, &cnvme_secs_ops,
-		(void *)&cnvme_shutdown_timeout_param, 0644);
+module_param_cb(io_timeout, &cnvme_param_ops, (void *)&cnvme_param_io_timeout, 0644);
+MODULE_PARM_DESC(io_timeout, "timeout in seconds for I/O (1-3600, default 30)");
+
+static const struct cnvme_uint_param cnvme_param_shutdown_timeout = {
+	.name = "shutdown_timeout", .value = &cnvme_shutdown_timeout,
+	.min = 1, .max = 255, .seconds = false,
+};
+module_param_cb(shutdown_timeout, &cnvme_param_ops, (void *)&cnvme_param_shutdown_timeout, 0644);
 MODULE_PARM_DESC(shutdown_timeout, "timeout in seconds for controller shutdown (1-255, default 5)");
+
+static const struct cnvme_uint_param cnvme_param_io_queue_depth = {
+	.name = "io_queue_depth", .value = &cnvme_io_queue_depth,
+	.min = 2, .max = 4095, .seconds = false,
+};
+module_param_cb(io_queue_depth, &cnvme_param_ops, (void *)&cnvme_param_io_queue_depth, 0444);
+MODULE_PARM_DESC(io_queue_depth, "entries per I/O queue, capped by CAP.MQES (2-4095, default 1024)");
+
+static const struct cnvme_uint_param cnvme_param_poll_queues = {
+	.name = "poll_queues", .value = &cnvme_poll_queues,
+	.min = 0, .max = 256, .seconds = false,
+};
+module_param_cb(poll_queues, &cnvme_param_ops, (void *)&cnvme_param_poll_queues, 0444);
+MODULE_PARM_DESC(poll_queues, "number of queues for polled I/O (0-256, default 0)");
+
+static const struct cnvme_uint_param cnvme_param_write_queues = {
+	.name = "write_queues", .value = &cnvme_write_queues,
+	.min = 0, .max = 256, .seconds = false,
+};
+module_param_cb(write_queues, &cnvme_param_ops, (void *)&cnvme_param_write_queues, 0444);
+MODULE_PARM_DESC(write_queues, "number of queues for writes, reads get the others (0-256, default 0: shared)");
+
+static const struct cnvme_uint_param cnvme_param_sgl_threshold = {
+	.name = "sgl_threshold", .value = &cnvme_sgl_threshold,
+	.min = 0, .max = UINT_MAX, .seconds = false,
+};
+module_param_cb(sgl_threshold, &cnvme_param_ops, (void *)&cnvme_param_sgl_threshold, 0644);
+MODULE_PARM_DESC(sgl_threshold, "average segment size from which SGLs are used, 0: never (default 32768)");
+
+static const struct cnvme_uint_param cnvme_param_max_retries = {
+	.name = "max_retries", .value = &cnvme_max_retries,
+	.min = 0, .max = 255, .seconds = false,
+};
+module_param_cb(max_retries, &cnvme_param_ops, (void *)&cnvme_param_max_retries, 0644);
+MODULE_PARM_DESC(max_retries, "retries of an I/O failed without DNR (0-255, default 5)");
 
 /*
  * Controllers come from a cache of their own: kmem_cache_destroy() at
@@ -81,6 +123,7 @@ MODULE_PARM_DESC(shutdown_timeout, "timeout in seconds for controller shutdown (
  * cache is never shared).
  */
 struct kmem_cache *cnvme_ctrl_cache;
+struct workqueue_struct *cnvme_wq;
 
 struct class cnvme_class = {
 	.name = "nvme",
@@ -112,11 +155,18 @@ static int __init cnvme_init(void)
 	cnvme_ctrl_cache = KMEM_CACHE(cnvme_ctrl, 0);
 	if (!cnvme_ctrl_cache)
 		return -ENOMEM;
+	ret = cnvme_slab_init();
+	if (ret)
+		goto destroy_ctrl_cache;
+	ret = -ENOMEM;
+	cnvme_wq = alloc_workqueue("cnvme-wq", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	if (!cnvme_wq)
+		goto slab_exit;
 
 	ret = class_register(&cnvme_class);
 	if (ret) {
 		pr_err(CNVME_NAME ": cannot register class \"nvme\" (%d)\n", ret);
-		goto destroy_cache;
+		goto destroy_wq;
 	}
 	ret = cnvme_pci_register();
 	if (ret)
@@ -125,7 +175,11 @@ static int __init cnvme_init(void)
 
 unregister_class:
 	class_unregister(&cnvme_class);
-destroy_cache:
+destroy_wq:
+	destroy_workqueue(cnvme_wq);
+slab_exit:
+	cnvme_slab_exit();
+destroy_ctrl_cache:
 	kmem_cache_destroy(cnvme_ctrl_cache);
 	return ret;
 }
@@ -134,6 +188,8 @@ static void __exit cnvme_exit(void)
 {
 	cnvme_pci_unregister();
 	class_unregister(&cnvme_class);
+	destroy_workqueue(cnvme_wq);
+	cnvme_slab_exit();
 	kmem_cache_destroy(cnvme_ctrl_cache);
 }
 

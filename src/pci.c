@@ -16,6 +16,7 @@ static void cnvme_ctrl_release(struct device *dev)
 	struct cnvme_ctrl *ctrl = to_cnvme_ctrl(dev);
 
 	ida_free(&cnvme_instance_ida, ctrl->instance);
+	ida_destroy(&ctrl->ns_ida);
 	kfree(ctrl->id);
 	kmem_cache_free(cnvme_ctrl_cache, ctrl);
 }
@@ -109,51 +110,6 @@ static int cnvme_read_caps(struct cnvme_ctrl *ctrl)
 	return 0;
 }
 
-static int cnvme_setup_admin_irq(struct cnvme_ctrl *ctrl)
-{
-	struct pci_dev *pdev = ctrl->pdev;
-	int ret;
-
-	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_ALL_TYPES);
-	if (ret < 0)
-		return ret;
-	ret = pci_request_irq(pdev, 0, cnvme_irq, NULL, &ctrl->adminq,
-			      "nvme%dq%d", ctrl->instance, 0);
-	if (ret) {
-		pci_free_irq_vectors(pdev);
-		return ret;
-	}
-	ctrl->adminq.vector = 0;
-	return 0;
-}
-
-static void cnvme_free_admin_irq(struct cnvme_ctrl *ctrl)
-{
-	if (ctrl->adminq.vector >= 0)
-		pci_free_irq(ctrl->pdev, ctrl->adminq.vector, &ctrl->adminq);
-	ctrl->adminq.vector = -1;
-	pci_free_irq_vectors(ctrl->pdev);
-}
-
-/* Bring the controller from reset to an identified, live state. */
-static int cnvme_ctrl_start(struct cnvme_ctrl *ctrl)
-{
-	int ret;
-
-	ret = cnvme_disable_ctrl(ctrl);
-	if (ret)
-		return ret;
-	ret = cnvme_enable_ctrl(ctrl);
-	if (ret)
-		return ret;
-	ret = cnvme_identify_ctrl(ctrl);
-	if (ret)
-		return ret;
-	if (!cnvme_change_state(ctrl, CNVME_STATE_LIVE))
-		return -ENODEV;
-	return 0;
-}
-
 static int cnvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct cnvme_ctrl *ctrl;
@@ -167,6 +123,12 @@ static int cnvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ctrl->state = CNVME_STATE_NEW;
 	spin_lock_init(&ctrl->state_lock);
 	mutex_init(&ctrl->lock);
+	mutex_init(&ctrl->scan_lock);
+	mutex_init(&ctrl->ns_lock);
+	INIT_LIST_HEAD(&ctrl->namespaces);
+	ida_init(&ctrl->ns_ida);
+	INIT_WORK(&ctrl->reset_work, cnvme_reset_work);
+	INIT_WORK(&ctrl->scan_work, cnvme_scan_work);
 	ctrl->adminq.vector = -1;
 
 	ret = ida_alloc(&cnvme_instance_ida, GFP_KERNEL);
@@ -185,7 +147,6 @@ static int cnvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = dev_set_name(&ctrl->dev, "nvme%d", ctrl->instance);
 	if (ret)
 		goto put_ctrl;
-	pci_set_drvdata(pdev, ctrl);
 
 	ret = cnvme_map_bar(ctrl);
 	if (ret)
@@ -193,54 +154,36 @@ static int cnvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = cnvme_read_caps(ctrl);
 	if (ret)
 		goto unmap;
-	ret = cnvme_admin_init(ctrl);
+	ret = cnvme_dma_init(ctrl);
 	if (ret)
 		goto unmap;
+	ret = cnvme_admin_init(ctrl);
+	if (ret)
+		goto dma_exit;
 	ret = cnvme_setup_admin_irq(ctrl);
 	if (ret)
 		goto admin_exit;
-	ret = cnvme_ctrl_start(ctrl);
-	if (ret)
-		goto disable;
-
 	ret = device_add(&ctrl->dev);
 	if (ret)
-		goto disable;
+		goto free_irqs;
+	pci_set_drvdata(pdev, ctrl);
+
+	/* the controller comes up in the background, like after a reset */
+	cnvme_schedule_reset(ctrl);
 	return 0;
 
-disable:
-	cnvme_change_state(ctrl, CNVME_STATE_DEAD);
-	cnvme_disable_ctrl(ctrl);
-	cnvme_admin_cancel_all(ctrl);
-	cnvme_free_admin_irq(ctrl);
+free_irqs:
+	cnvme_free_irqs(ctrl);
 admin_exit:
 	cnvme_admin_exit(ctrl);
+dma_exit:
+	cnvme_dma_exit(ctrl);
 unmap:
 	cnvme_unmap_bar(ctrl);
 put_ctrl:
 	dev_err(&pdev->dev, "probe failed: %d\n", ret);
-	pci_set_drvdata(pdev, NULL);
 	put_device(&ctrl->dev);
 	return ret;
-}
-
-/* Stop the controller and give back everything probe took, but ctrl. */
-static void cnvme_teardown(struct cnvme_ctrl *ctrl, bool shutdown)
-{
-	bool alive = cnvme_readl(ctrl, NVME_REG_CSTS) != ~0U;
-
-	cnvme_admin_stop(ctrl);
-	cnvme_change_state(ctrl, CNVME_STATE_DELETING_NOIO);
-	if (alive) {
-		if (shutdown)
-			cnvme_shutdown_ctrl(ctrl);
-		cnvme_disable_ctrl(ctrl);
-	}
-	cnvme_admin_cancel_all(ctrl);
-	cnvme_admin_start(ctrl);
-	cnvme_free_admin_irq(ctrl);
-	cnvme_admin_exit(ctrl);
-	cnvme_unmap_bar(ctrl);
 }
 
 static void cnvme_remove(struct pci_dev *pdev)
@@ -248,10 +191,29 @@ static void cnvme_remove(struct pci_dev *pdev)
 	struct cnvme_ctrl *ctrl = pci_get_drvdata(pdev);
 
 	cnvme_change_state(ctrl, CNVME_STATE_DELETING);
-	device_del(&ctrl->dev);
+	if (!pci_device_is_present(pdev))
+		cnvme_kill(ctrl, "device removed");
+	flush_work(&ctrl->reset_work);
+	flush_work(&ctrl->scan_work);
+
+	/* requests requeued by an unfinished reset now fail instead of waiting */
+	cnvme_unquiesce_io(ctrl);
+	cnvme_remove_namespaces(ctrl);
+
 	mutex_lock(&ctrl->lock);
-	cnvme_teardown(ctrl, true);
+	cnvme_unquiesce_admin(ctrl);
+	cnvme_dev_disable(ctrl, true);
+	cnvme_change_state(ctrl, CNVME_STATE_DELETING_NOIO);
+	cnvme_unquiesce_admin(ctrl);
+	cnvme_io_tagset_free(ctrl);
+	cnvme_free_irqs(ctrl);
+	cnvme_free_io_queues(ctrl);
+	cnvme_admin_exit(ctrl);
+	cnvme_dma_exit(ctrl);
+	cnvme_unmap_bar(ctrl);
 	mutex_unlock(&ctrl->lock);
+
+	device_del(&ctrl->dev);
 	pci_set_drvdata(pdev, NULL);
 	put_device(&ctrl->dev);
 }
@@ -263,9 +225,10 @@ static void cnvme_shutdown(struct pci_dev *pdev)
 
 	if (!ctrl)
 		return;
+	cnvme_change_state(ctrl, CNVME_STATE_DELETING);
+	flush_work(&ctrl->reset_work);
 	mutex_lock(&ctrl->lock);
-	if (ctrl->bar && cnvme_readl(ctrl, NVME_REG_CSTS) != ~0U)
-		cnvme_shutdown_ctrl(ctrl);
+	cnvme_dev_disable(ctrl, true);
 	mutex_unlock(&ctrl->lock);
 }
 

@@ -49,8 +49,11 @@ int cnvme_queue_alloc(struct cnvme_ctrl *ctrl, struct cnvme_queue *q,
 
 void cnvme_queue_free(struct cnvme_queue *q)
 {
-	struct device *dmadev = &q->ctrl->pdev->dev;
+	struct device *dmadev;
 
+	if (!q->ctrl)
+		return;		/* never allocated */
+	dmadev = &q->ctrl->pdev->dev;
 	if (q->sqes)
 		dma_free_coherent(dmadev, cnvme_sq_bytes(q->depth), q->sqes,
 				  q->sq_dma);
@@ -65,9 +68,39 @@ void cnvme_queue_free(struct cnvme_queue *q)
 void cnvme_queue_reset(struct cnvme_queue *q)
 {
 	q->sq_tail = 0;
+	q->last_sq_tail = 0;
 	q->cq_head = 0;
 	q->cq_phase = 1;
 	memset(q->cqes, 0, cnvme_cq_bytes(q->depth));
+}
+
+/* Copy one command into the next SQ slot; the caller holds sq_lock. */
+void cnvme_sq_copy(struct cnvme_queue *q, struct nvme_command *cmd)
+{
+	memcpy(&q->sqes[q->sq_tail], cmd, sizeof(*cmd));
+	if (++q->sq_tail == q->depth)
+		q->sq_tail = 0;
+}
+
+/*
+ * Ring the tail doorbell for what was copied since the last ring.  With
+ * @last false the ring is put off (blk-mq promises a later ->commit_rqs
+ * or a last request), unless the SQ would fill up first.
+ */
+void cnvme_sq_ring(struct cnvme_queue *q, bool last)
+{
+	if (!last) {
+		u16 next = q->sq_tail + 1;
+
+		if (next == q->depth)
+			next = 0;
+		if (next != q->last_sq_tail)
+			return;
+	}
+	if (q->sq_tail == q->last_sq_tail)
+		return;
+	writel(q->sq_tail, q->sq_db);
+	q->last_sq_tail = q->sq_tail;
 }
 
 /* Copy one command into the SQ and ring the tail doorbell. */
@@ -76,10 +109,8 @@ void cnvme_submit_cmd(struct cnvme_queue *q, struct nvme_command *cmd)
 	unsigned long flags;
 
 	spin_lock_irqsave(&q->sq_lock, flags);
-	memcpy(&q->sqes[q->sq_tail], cmd, sizeof(*cmd));
-	if (++q->sq_tail == q->depth)
-		q->sq_tail = 0;
-	writel(q->sq_tail, q->sq_db);
+	cnvme_sq_copy(q, cmd);
+	cnvme_sq_ring(q, true);
 	spin_unlock_irqrestore(&q->sq_lock, flags);
 }
 
@@ -90,8 +121,21 @@ static bool cnvme_cqe_pending(struct cnvme_queue *q)
 	return (le16_to_cpu(READ_ONCE(cqe->status)) & 1) == q->cq_phase;
 }
 
+static void cnvme_complete_batch(struct io_comp_batch *iob)
+{
+	struct request *rq;
+
+	rq_list_for_each(&iob->req_list, rq) {
+		struct cnvme_ns *ns = rq->q->queuedata;
+
+		cnvme_unmap_data(ns->ctrl, rq);
+	}
+	blk_mq_end_request_batch(iob);
+}
+
 static void cnvme_complete_cqe(struct cnvme_queue *q,
-			       struct nvme_completion *cqe)
+			       struct nvme_completion *cqe,
+			       struct io_comp_batch *iob)
 {
 	u16 cid = cqe->command_id;
 	struct cnvme_iod *iod;
@@ -113,22 +157,27 @@ static void cnvme_complete_cqe(struct cnvme_queue *q,
 	iod = blk_mq_rq_to_pdu(rq);
 	iod->status = le16_to_cpu(cqe->status) >> 1;
 	iod->result = cqe->result;
+	if (iob && !blk_rq_is_passthrough(rq) &&
+	    blk_mq_add_to_batch(rq, iob, iod->status != 0,
+				cnvme_complete_batch))
+		return;
 	blk_mq_complete_request(rq);
 }
 
 /*
  * Consume every new completion and update the CQ head doorbell once.
  * The caller serialises (the irq handler, or cq_lock with the irq off).
+ * Completions of file system I/O go into @iob when one is given.
  * Returns the number of completions found.
  */
-int cnvme_process_cq(struct cnvme_queue *q)
+int cnvme_process_cq(struct cnvme_queue *q, struct io_comp_batch *iob)
 {
 	int found = 0;
 
 	while (cnvme_cqe_pending(q)) {
 		/* the rest of the entry is valid only once the phase matches */
 		dma_rmb();
-		cnvme_complete_cqe(q, &q->cqes[q->cq_head]);
+		cnvme_complete_cqe(q, &q->cqes[q->cq_head], iob);
 		if (++q->cq_head == q->depth) {
 			q->cq_head = 0;
 			q->cq_phase ^= 1;
@@ -138,4 +187,33 @@ int cnvme_process_cq(struct cnvme_queue *q)
 	if (found)
 		writel(q->cq_head, q->cq_db);
 	return found;
+}
+
+irqreturn_t cnvme_irq(int irq, void *data)
+{
+	struct cnvme_queue *q = data;
+	DEFINE_IO_COMP_BATCH(iob);
+	int found;
+
+	found = cnvme_process_cq(q, q->qid ? &iob : NULL);
+	if (iob.complete)
+		iob.complete(&iob);
+	return found ? IRQ_HANDLED : IRQ_NONE;
+}
+
+/* Reap completions from outside the interrupt handler. */
+void cnvme_poll_queue(struct cnvme_queue *q)
+{
+	struct pci_dev *pdev = q->ctrl->pdev;
+	unsigned long flags;
+
+	if (!q->polled && q->vector >= 0) {
+		disable_irq(pci_irq_vector(pdev, q->vector));
+		cnvme_process_cq(q, NULL);
+		enable_irq(pci_irq_vector(pdev, q->vector));
+	} else {
+		spin_lock_irqsave(&q->cq_lock, flags);
+		cnvme_process_cq(q, NULL);
+		spin_unlock_irqrestore(&q->cq_lock, flags);
+	}
 }

@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cnvme: namespaces: scanning, one gendisk each, updates on rescan and
+ * removal.
+ *
+ * Two locks: scan_lock serialises whole scans (and removal of all
+ * namespaces); ns_lock only guards the list, is held briefly and never
+ * across I/O, so a reset can quiesce every queue while a scan waits on
+ * the controller.
+ */
+#include <linux/blkdev.h>
+#include <linux/hdreg.h>
+#include <linux/slab.h>
+
+#include "cnvme.h"
+#include "compat.h"
+
+#define CNVME_NS_LIST_ENTRIES	1024
+
+static void cnvme_free_disk(struct gendisk *disk)
+{
+	struct cnvme_ns *ns = disk->private_data;
+
+	put_device(&ns->ctrl->dev);
+	kfree(ns);
+}
+
+/* The geometry fdisk and friends expect from an NVMe disk. */
+static int cnvme_getgeo(struct block_device *bdev, struct hd_geometry *geo)
+{
+	geo->heads = 1 << 6;
+	geo->sectors = 1 << 5;
+	geo->cylinders = get_capacity(bdev->bd_disk) >> 11;
+	return 0;
+}
+
+static const struct block_device_operations cnvme_bdev_ops = {
+	.owner		= THIS_MODULE,
+	.getgeo		= cnvme_getgeo,
+	.free_disk	= cnvme_free_disk,
+};
+
+static int cnvme_identify_ns(struct cnvme_ctrl *ctrl, u32 nsid,
+			     struct nvme_id_ns *id)
+{
+	struct nvme_command cmd = { };
+
+	cmd.identify.opcode = nvme_admin_identify;
+	cmd.identify.nsid = cpu_to_le32(nsid);
+	cmd.identify.cns = NVME_ID_CNS_NS;
+	return cnvme_admin_exec(ctrl, &cmd, id, sizeof(*id), NULL);
+}
+
+struct cnvme_ns_info {
+	u32 nsid;
+	u8 lba_shift;
+	u16 ms;
+	u8 pi_type;
+	bool ext;
+	bool deac;
+	bool supported;
+	u64 nsze;
+	struct cnvme_limits lim;
+};
+
+/* Turn Identify Namespace into what the driver and the block layer need. */
+static void cnvme_parse_id_ns(struct cnvme_ctrl *ctrl, struct nvme_id_ns *id,
+			      struct cnvme_ns_info *info)
+{
+	u8 lbaf = nvme_lbaf_index(id->flbas);
+	struct cnvme_limits *lim = &info->lim;
+	u32 bs, phys_bs, atomic_bs, io_opt;
+
+	info->nsze = le64_to_cpu(id->nsze);
+	info->lba_shift = id->lbaf[lbaf].ds;
+	info->ms = le16_to_cpu(id->lbaf[lbaf].ms);
+	info->ext = id->flbas & NVME_NS_FLBAS_META_EXT;
+	info->pi_type = id->dps & NVME_NS_DPS_PI_MASK;
+	info->deac = id->dlfeat & BIT(3);
+
+	info->supported = info->lba_shift >= SECTOR_SHIFT &&
+			  info->lba_shift <= PAGE_SHIFT && !info->ms;
+	if (!info->supported)
+		info->lba_shift = SECTOR_SHIFT;
+	bs = 1U << info->lba_shift;
+
+	atomic_bs = bs;
+	if (id->nsfeat & NVME_NS_FEAT_ATOMICS && id->nawupf)
+		atomic_bs = (1 + le16_to_cpu(id->nawupf)) * bs;
+	else if (ctrl->id)
+		atomic_bs = (1 + le16_to_cpu(ctrl->id->awupf)) * bs;
+	phys_bs = bs;
+	io_opt = bs;
+	if (id->nsfeat & NVME_NS_FEAT_IO_OPT) {
+		phys_bs = bs * (1 + le16_to_cpu(id->npwg));
+		io_opt = bs * (1 + le16_to_cpu(id->nows));
+	}
+
+	memset(lim, 0, sizeof(*lim));
+	lim->logical_block_size = bs;
+	lim->physical_block_size = min(phys_bs, atomic_bs);
+	lim->io_min = phys_bs;
+	lim->io_opt = io_opt;
+	lim->max_hw_sectors = ctrl->max_hw_sectors;
+	lim->max_segments = CNVME_MAX_SEGMENTS;
+	lim->virt_boundary_mask = CNVME_CTRL_PAGE_SIZE - 1;
+	lim->dma_alignment = 3;
+	if (ctrl->oncs & NVME_CTRL_ONCS_DSM) {
+		lim->max_discard_sectors = UINT_MAX >> SECTOR_SHIFT;
+		lim->max_discard_segments = CNVME_DSM_MAX_RANGES;
+		lim->discard_granularity = bs;
+	}
+	if (ctrl->oncs & NVME_CTRL_ONCS_WRITE_ZEROES)
+		lim->max_write_zeroes_sectors = ctrl->max_hw_sectors;
+	lim->write_cache = ctrl->vwc & NVME_CTRL_VWC_PRESENT;
+	lim->fua = lim->write_cache;
+}
+
+static sector_t cnvme_capacity(struct cnvme_ns_info *info)
+{
+	if (!info->supported)
+		return 0;
+	return info->nsze << (info->lba_shift - SECTOR_SHIFT);
+}
+
+static void cnvme_apply_info(struct cnvme_ns *ns, struct cnvme_ns_info *info)
+{
+	ns->lba_shift = info->lba_shift;
+	ns->ms = info->ms;
+	ns->ext = info->ext;
+	ns->pi_type = info->pi_type;
+	ns->deac = info->deac;
+	ns->nsze = info->nsze;
+}
+
+static struct cnvme_ns *cnvme_find_ns(struct cnvme_ctrl *ctrl, u32 nsid)
+{
+	struct cnvme_ns *ns, *found = NULL;
+
+	mutex_lock(&ctrl->ns_lock);
+	list_for_each_entry(ns, &ctrl->namespaces, entry) {
+		if (ns->nsid == nsid) {
+			found = ns;
+			break;
+		}
+	}
+	mutex_unlock(&ctrl->ns_lock);
+	return found;
+}
+
+static void cnvme_alloc_ns(struct cnvme_ctrl *ctrl, struct cnvme_ns_info *info)
+{
+	struct gendisk *disk;
+	struct cnvme_ns *ns;
+	int ret;
+
+	ns = kzalloc_node(sizeof(*ns), GFP_KERNEL,
+			  dev_to_node(&ctrl->pdev->dev));
+	if (!ns)
+		return;
+	ns->ctrl = ctrl;
+	ns->nsid = info->nsid;
+	cnvme_apply_info(ns, info);
+	ns->instance = ida_alloc_min(&ctrl->ns_ida, 1, GFP_KERNEL);
+	if (ns->instance < 0)
+		goto free_ns;
+
+	disk = cnvme_compat_alloc_disk(&ctrl->tagset, &info->lim, ns);
+	if (IS_ERR(disk))
+		goto free_instance;
+	disk->fops = &cnvme_bdev_ops;
+	disk->private_data = ns;
+	snprintf(disk->disk_name, DISK_NAME_LEN, "nvme%dn%d", ctrl->instance,
+		 ns->instance);
+	set_capacity(disk, cnvme_capacity(info));
+	ns->disk = disk;
+	/* from here the disk owns ns: its free_disk drops this reference */
+	get_device(&ctrl->dev);
+
+	mutex_lock(&ctrl->ns_lock);
+	list_add_tail(&ns->entry, &ctrl->namespaces);
+	mutex_unlock(&ctrl->ns_lock);
+
+	ret = device_add_disk(&ctrl->dev, disk, NULL);
+	if (ret) {
+		dev_err(&ctrl->pdev->dev, "cannot add disk for namespace %u (%d)\n",
+			info->nsid, ret);
+		mutex_lock(&ctrl->ns_lock);
+		list_del(&ns->entry);
+		mutex_unlock(&ctrl->ns_lock);
+		ida_free(&ctrl->ns_ida, ns->instance);
+		put_disk(disk);
+		return;
+	}
+	if (!info->supported)
+		dev_warn(&ctrl->pdev->dev,
+			 "%s: format (%u-byte blocks, %u metadata bytes%s) not supported: capacity 0\n",
+			 disk->disk_name, 1U << ns->lba_shift, info->ms,
+			 info->ext ? " interleaved" : "");
+	return;
+
+free_instance:
+	ida_free(&ctrl->ns_ida, ns->instance);
+free_ns:
+	kfree(ns);
+}
+
+static void cnvme_remove_ns(struct cnvme_ns *ns)
+{
+	struct cnvme_ctrl *ctrl = ns->ctrl;
+
+	mutex_lock(&ctrl->ns_lock);
+	list_del(&ns->entry);
+	mutex_unlock(&ctrl->ns_lock);
+
+	if (test_and_clear_bit(CNVME_NS_STOPPED, &ns->flags))
+		blk_mq_unquiesce_queue(ns->disk->queue);
+	if (test_and_clear_bit(CNVME_NS_FROZEN, &ns->flags))
+		blk_mq_unfreeze_queue(ns->disk->queue);
+	del_gendisk(ns->disk);
+	ida_free(&ctrl->ns_ida, ns->instance);
+	put_disk(ns->disk);
+}
+
+/* Apply a changed size or format to a namespace already known. */
+static void cnvme_update_ns(struct cnvme_ns *ns, struct cnvme_ns_info *info)
+{
+	/* no request built for the old format may reach the new one */
+	blk_mq_freeze_queue(ns->disk->queue);
+	cnvme_apply_info(ns, info);
+	cnvme_compat_update_limits(ns->disk, &info->lim);
+	set_capacity_and_notify(ns->disk, cnvme_capacity(info));
+	blk_mq_unfreeze_queue(ns->disk->queue);
+}
+
+static void cnvme_validate_ns(struct cnvme_ctrl *ctrl, u32 nsid,
+			      struct nvme_id_ns *id)
+{
+	struct cnvme_ns_info info = { .nsid = nsid };
+	struct cnvme_ns *ns = cnvme_find_ns(ctrl, nsid);
+	int ret;
+
+	ret = cnvme_identify_ns(ctrl, nsid, id);
+	if (ret || !id->nsze) {
+		/* gone, or inactive: a zero-capacity namespace is skipped */
+		if (ns)
+			ns->removed = true;
+		return;
+	}
+	cnvme_parse_id_ns(ctrl, id, &info);
+	if (ns) {
+		ns->removed = false;
+		cnvme_update_ns(ns, &info);
+	} else {
+		cnvme_alloc_ns(ctrl, &info);
+	}
+}
+
+/*
+ * The active namespace list, 1024 ids at a time.  Returns the number of
+ * namespaces validated, or a -errno / NVMe status when the controller
+ * cannot list them.
+ */
+static int cnvme_scan_list(struct cnvme_ctrl *ctrl, struct nvme_id_ns *id)
+{
+	struct nvme_command cmd = { };
+	u32 prev = 0;
+	__le32 *list;
+	int ret, i, n = 0;
+
+	list = kmalloc_array(CNVME_NS_LIST_ENTRIES, sizeof(*list), GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+	for (;;) {
+		memset(&cmd, 0, sizeof(cmd));
+		cmd.identify.opcode = nvme_admin_identify;
+		cmd.identify.cns = NVME_ID_CNS_NS_ACTIVE_LIST;
+		cmd.identify.nsid = cpu_to_le32(prev);
+		ret = cnvme_admin_exec(ctrl, &cmd, list,
+				       CNVME_NS_LIST_ENTRIES * sizeof(*list),
+				       NULL);
+		if (ret)
+			goto out;
+		for (i = 0; i < CNVME_NS_LIST_ENTRIES; i++) {
+			u32 nsid = le32_to_cpu(list[i]);
+
+			if (!nsid || nsid <= prev)
+				goto out;
+			cnvme_validate_ns(ctrl, nsid, id);
+			prev = nsid;
+			n++;
+		}
+	}
+out:
+	kfree(list);
+	if (ret)
+		return ret < 0 ? ret : -EIO;
+	return n;
+}
+
+/* Controllers without the list (before NVMe 1.1): ask for each id. */
+static void cnvme_scan_sequential(struct cnvme_ctrl *ctrl,
+				  struct nvme_id_ns *id)
+{
+	u32 nn = le32_to_cpu(ctrl->id->nn), nsid;
+
+	for (nsid = 1; nsid <= nn; nsid++)
+		cnvme_validate_ns(ctrl, nsid, id);
+}
+
+void cnvme_scan_work(struct work_struct *work)
+{
+	struct cnvme_ctrl *ctrl = container_of(work, struct cnvme_ctrl,
+					       scan_work);
+	struct cnvme_ns *ns, *next;
+	struct nvme_id_ns *id;
+	LIST_HEAD(gone);
+
+	if (cnvme_state(ctrl) != CNVME_STATE_LIVE || !ctrl->tagset_ready)
+		return;
+	id = kmalloc(sizeof(*id), GFP_KERNEL);
+	if (!id)
+		return;
+
+	mutex_lock(&ctrl->scan_lock);
+	mutex_lock(&ctrl->ns_lock);
+	list_for_each_entry(ns, &ctrl->namespaces, entry)
+		ns->removed = true;
+	mutex_unlock(&ctrl->ns_lock);
+
+	if (cnvme_scan_list(ctrl, id) < 0)
+		cnvme_scan_sequential(ctrl, id);
+
+	mutex_lock(&ctrl->ns_lock);
+	list_for_each_entry_safe(ns, next, &ctrl->namespaces, entry)
+		if (ns->removed)
+			list_move_tail(&ns->entry, &gone);
+	mutex_unlock(&ctrl->ns_lock);
+	list_for_each_entry_safe(ns, next, &gone, entry) {
+		/* back on the list so cnvme_remove_ns finds it there */
+		mutex_lock(&ctrl->ns_lock);
+		list_move_tail(&ns->entry, &ctrl->namespaces);
+		mutex_unlock(&ctrl->ns_lock);
+		cnvme_remove_ns(ns);
+	}
+	mutex_unlock(&ctrl->scan_lock);
+	kfree(id);
+}
+
+void cnvme_remove_namespaces(struct cnvme_ctrl *ctrl)
+{
+	struct cnvme_ns *ns;
+
+	mutex_lock(&ctrl->scan_lock);
+	for (;;) {
+		mutex_lock(&ctrl->ns_lock);
+		ns = list_first_entry_or_null(&ctrl->namespaces,
+					      struct cnvme_ns, entry);
+		mutex_unlock(&ctrl->ns_lock);
+		if (!ns)
+			break;
+		cnvme_remove_ns(ns);
+	}
+	mutex_unlock(&ctrl->scan_lock);
+}
+
+void cnvme_quiesce_io(struct cnvme_ctrl *ctrl)
+{
+	struct cnvme_ns *ns;
+
+	mutex_lock(&ctrl->ns_lock);
+	list_for_each_entry(ns, &ctrl->namespaces, entry)
+		if (!test_and_set_bit(CNVME_NS_STOPPED, &ns->flags))
+			blk_mq_quiesce_queue(ns->disk->queue);
+	mutex_unlock(&ctrl->ns_lock);
+}
+
+void cnvme_unquiesce_io(struct cnvme_ctrl *ctrl)
+{
+	struct cnvme_ns *ns;
+
+	mutex_lock(&ctrl->ns_lock);
+	list_for_each_entry(ns, &ctrl->namespaces, entry) {
+		if (test_and_clear_bit(CNVME_NS_STOPPED, &ns->flags))
+			blk_mq_unquiesce_queue(ns->disk->queue);
+		blk_mq_kick_requeue_list(ns->disk->queue);
+	}
+	mutex_unlock(&ctrl->ns_lock);
+}
+
+void cnvme_mark_namespaces_dead(struct cnvme_ctrl *ctrl)
+{
+	struct cnvme_ns *ns;
+
+	mutex_lock(&ctrl->ns_lock);
+	list_for_each_entry(ns, &ctrl->namespaces, entry)
+		blk_mark_disk_dead(ns->disk);
+	mutex_unlock(&ctrl->ns_lock);
+}
+
+/* Let in-flight I/O finish, for at most @timeout, before a shutdown. */
+void cnvme_drain_io(struct cnvme_ctrl *ctrl, unsigned long timeout)
+{
+	struct cnvme_ns *ns;
+
+	mutex_lock(&ctrl->ns_lock);
+	list_for_each_entry(ns, &ctrl->namespaces, entry)
+		if (!test_and_set_bit(CNVME_NS_FROZEN, &ns->flags))
+			blk_freeze_queue_start(ns->disk->queue);
+	list_for_each_entry(ns, &ctrl->namespaces, entry) {
+		long left = blk_mq_freeze_queue_wait_timeout(ns->disk->queue,
+							     timeout);
+
+		if (left <= 0) {
+			dev_warn(&ctrl->pdev->dev, "%s: I/O still in flight at shutdown\n",
+				 ns->disk->disk_name);
+			break;
+		}
+		timeout = left;
+	}
+	mutex_unlock(&ctrl->ns_lock);
+}
+
+void cnvme_drain_io_end(struct cnvme_ctrl *ctrl)
+{
+	struct cnvme_ns *ns;
+
+	mutex_lock(&ctrl->ns_lock);
+	list_for_each_entry(ns, &ctrl->namespaces, entry)
+		if (test_and_clear_bit(CNVME_NS_FROZEN, &ns->flags))
+			blk_mq_unfreeze_queue(ns->disk->queue);
+	mutex_unlock(&ctrl->ns_lock);
+}

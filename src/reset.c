@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cnvme: bringing the controller up, resetting it, and giving up on it.
+ *
+ * Bring-up after probe and every later reset run the same work item:
+ * disable (cancelling what the controller held; file system I/O is
+ * requeued, not failed), enable, identify, create the I/O queues, resume
+ * I/O, rescan.  A failure on that path leaves the controller dead: every
+ * request, queued or new, fails at once and nothing waits for it.
+ */
+#include "cnvme.h"
+#include "compat.h"
+
+static void cnvme_quiesce_admin(struct cnvme_ctrl *ctrl)
+{
+	if (!test_and_set_bit(CNVME_ADMIN_STOPPED, &ctrl->flags))
+		blk_mq_quiesce_queue(ctrl->admin_q);
+}
+
+void cnvme_unquiesce_admin(struct cnvme_ctrl *ctrl)
+{
+	if (test_and_clear_bit(CNVME_ADMIN_STOPPED, &ctrl->flags))
+		blk_mq_unquiesce_queue(ctrl->admin_q);
+}
+
+/* Reap what the controller finished before it stopped. */
+static void cnvme_reap_io_queues(struct cnvme_ctrl *ctrl)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctrl->nr_ioqs; i++)
+		if (ctrl->ioqs[i].sqes)
+			cnvme_poll_queue(&ctrl->ioqs[i]);
+	cnvme_poll_queue(&ctrl->adminq);
+}
+
+/*
+ * Stop the controller and settle every request it held.  @shutdown: an
+ * orderly stop (I/O drained, queues deleted, CC.SHN) for removal and
+ * power-off; otherwise CC.EN is simply cleared, as for a reset.  Leaves
+ * the admin and I/O queues quiesced.
+ */
+void cnvme_dev_disable(struct cnvme_ctrl *ctrl, bool shutdown)
+{
+	u32 csts = cnvme_readl(ctrl, NVME_REG_CSTS);
+	bool present = csts != ~0U;
+	bool enabled = present && (csts & NVME_CSTS_RDY);
+	unsigned int i;
+
+	if (shutdown && enabled)
+		cnvme_drain_io(ctrl, cnvme_shutdown_timeout * HZ);
+	cnvme_quiesce_io(ctrl);
+	if (shutdown && enabled)
+		cnvme_delete_io_queues(ctrl);
+	cnvme_quiesce_admin(ctrl);
+	if (enabled) {
+		if (shutdown)
+			cnvme_shutdown_ctrl(ctrl);
+		cnvme_disable_ctrl(ctrl);
+	}
+
+	for (i = 0; i < ctrl->max_ioqs; i++)
+		WRITE_ONCE(ctrl->ioqs[i].live, false);
+	if (present)
+		cnvme_reap_io_queues(ctrl);
+	cnvme_sync_io_irqs(ctrl);
+	cnvme_cancel_all_io(ctrl);
+	cnvme_admin_cancel_all(ctrl);
+	if (shutdown && enabled)
+		cnvme_drain_io_end(ctrl);
+}
+
+bool cnvme_schedule_reset(struct cnvme_ctrl *ctrl)
+{
+	if (!cnvme_change_state(ctrl, CNVME_STATE_RESETTING))
+		return false;
+	queue_work(cnvme_wq, &ctrl->reset_work);
+	return true;
+}
+
+/*
+ * Give up: the controller is stopped, its disks are marked dead and the
+ * queues run again so that every request fails instead of waiting.
+ */
+void cnvme_kill(struct cnvme_ctrl *ctrl, const char *why)
+{
+	dev_err(&ctrl->pdev->dev, "%s: controller is dead: %s\n",
+		dev_name(&ctrl->dev), why);
+	cnvme_change_state(ctrl, CNVME_STATE_DEAD);
+	cnvme_dev_disable(ctrl, false);
+	cnvme_mark_namespaces_dead(ctrl);
+	cnvme_unquiesce_admin(ctrl);
+	cnvme_unquiesce_io(ctrl);
+}
+
+/* What Identify Controller means for the data path. */
+static void cnvme_init_ctrl_limits(struct cnvme_ctrl *ctrl)
+{
+	struct nvme_id_ctrl *id = ctrl->id;
+	u32 max = CNVME_MAX_TRANSFER >> SECTOR_SHIFT;
+
+	if (id->mdts) {
+		u32 mdts = 1U << min_t(u32, id->mdts + NVME_CAP_MPSMIN(ctrl->cap) +
+				       CNVME_CTRL_PAGE_SHIFT - SECTOR_SHIFT, 31);
+
+		max = min(max, mdts);
+	}
+	ctrl->max_hw_sectors = max;
+	ctrl->oncs = le16_to_cpu(id->oncs);
+	ctrl->vwc = id->vwc;
+	ctrl->sgls = le32_to_cpu(id->sgls) & 0x3;
+}
+
+void cnvme_reset_work(struct work_struct *work)
+{
+	struct cnvme_ctrl *ctrl = container_of(work, struct cnvme_ctrl,
+					       reset_work);
+	const char *why;
+	int ret;
+
+	mutex_lock(&ctrl->lock);
+	if (cnvme_state(ctrl) != CNVME_STATE_RESETTING)
+		goto unlock;
+
+	cnvme_dev_disable(ctrl, false);
+	if (!cnvme_change_state(ctrl, CNVME_STATE_CONNECTING))
+		goto unlock;
+
+	cnvme_queue_reset(&ctrl->adminq);
+	ret = cnvme_enable_ctrl(ctrl);
+	why = "cannot enable";
+	if (ret)
+		goto dead;
+	cnvme_unquiesce_admin(ctrl);
+
+	ret = cnvme_identify_ctrl(ctrl);
+	why = "Identify Controller failed";
+	if (ret)
+		goto dead;
+	cnvme_init_ctrl_limits(ctrl);
+
+	ret = cnvme_setup_io_queues(ctrl);
+	why = "cannot create I/O queues";
+	if (ret)
+		goto dead;
+	if (ctrl->nr_ioqs) {
+		ret = cnvme_io_tagset_update(ctrl);
+		why = "cannot set up the I/O tag set";
+		if (ret)
+			goto dead;
+	} else if (ctrl->tagset_ready) {
+		why = "I/O queues lost across a reset";
+		goto dead;
+	}
+
+	if (!cnvme_change_state(ctrl, CNVME_STATE_LIVE))
+		goto unlock;
+	cnvme_unquiesce_io(ctrl);
+	mutex_unlock(&ctrl->lock);
+	queue_work(cnvme_wq, &ctrl->scan_work);
+	return;
+
+dead:
+	dev_err(&ctrl->pdev->dev, "%s: %s (%d)\n", dev_name(&ctrl->dev), why,
+		ret);
+	cnvme_kill(ctrl, why);
+unlock:
+	mutex_unlock(&ctrl->lock);
+}
