@@ -294,5 +294,6 @@ int cnvme_identify_ctrl(struct cnvme_ctrl *ctrl);
 
 /* sysfs.c */
 extern const struct attribute_group *cnvme_ctrl_groups[];
+extern const struct attribute_group *cnvme_ns_groups[];
 
 #endif /* CNVME_H */

@@ -181,7 +181,7 @@ static void cnvme_alloc_ns(struct cnvme_ctrl *ctrl, struct cnvme_ns_info *info)
 	list_add_tail(&ns->entry, &ctrl->namespaces);
 	mutex_unlock(&ctrl->ns_lock);
 
-	ret = device_add_disk(&ctrl->dev, disk, NULL);
+	ret = device_add_disk(&ctrl->dev, disk, cnvme_ns_groups);
 	if (ret) {
 		dev_err(&ctrl->pdev->dev, "cannot add disk for namespace %u (%d)\n",
 			info->nsid, ret);

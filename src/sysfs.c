@@ -3,6 +3,7 @@
  * cnvme: attributes of the controller device (/sys/class/nvme/nvmeN),
  * in the formats the in-kernel driver uses (libnvme parses them).
  */
+#include <linux/blkdev.h>
 #include <linux/sysfs.h>
 
 #include "cnvme.h"
@@ -90,10 +91,19 @@ static DEVICE_ATTR_RO(numa_node);
 static ssize_t queue_count_show(struct device *dev,
 				struct device_attribute *attr, char *buf)
 {
-	/* the admin queue; I/O queues come with the block path */
-	return sysfs_emit(buf, "%d\n", 1);
+	/* the I/O queues and the admin queue */
+	return sysfs_emit(buf, "%d\n", to_cnvme_ctrl(dev)->nr_ioqs + 1);
 }
 static DEVICE_ATTR_RO(queue_count);
+
+static ssize_t sqsize_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct cnvme_ctrl *ctrl = to_cnvme_ctrl(dev);
+
+	return sysfs_emit(buf, "%d\n", ctrl->io_depth ? ctrl->io_depth - 1 : 0);
+}
+static DEVICE_ATTR_RO(sqsize);
 
 static struct attribute *cnvme_ctrl_attrs[] = {
 	&dev_attr_model.attr,
@@ -106,6 +116,7 @@ static struct attribute *cnvme_ctrl_attrs[] = {
 	&dev_attr_subsysnqn.attr,
 	&dev_attr_numa_node.attr,
 	&dev_attr_queue_count.attr,
+	&dev_attr_sqsize.attr,
 	NULL
 };
 
@@ -115,5 +126,29 @@ static const struct attribute_group cnvme_ctrl_group = {
 
 const struct attribute_group *cnvme_ctrl_groups[] = {
 	&cnvme_ctrl_group,
+	NULL
+};
+
+/* Attributes of the namespace disks (/sys/block/nvmeXnY). */
+static ssize_t nsid_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct cnvme_ns *ns = dev_to_disk(dev)->private_data;
+
+	return sysfs_emit(buf, "%d\n", ns->nsid);
+}
+static DEVICE_ATTR_RO(nsid);
+
+static struct attribute *cnvme_ns_attrs[] = {
+	&dev_attr_nsid.attr,
+	NULL
+};
+
+static const struct attribute_group cnvme_ns_group = {
+	.attrs = cnvme_ns_attrs,
+};
+
+const struct attribute_group *cnvme_ns_groups[] = {
+	&cnvme_ns_group,
 	NULL
 };

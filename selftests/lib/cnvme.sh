@@ -104,10 +104,15 @@ driver_load() {
 		insmod "$CNVME_KO" ${MODPARAMS:-} "$@"
 		;;
 	*)
+		# extra parameters go to the PCI driver module, nvme.ko
 		while read -r ko; do
 			m=$(basename "$ko" .ko | tr - _)
 			[ -d "/sys/module/$m" ] && continue
-			insmod "$ko" || return 1
+			if [ "$m" = nvme ]; then
+				insmod "$ko" "$@" || return 1
+			else
+				insmod "$ko" || return 1
+			fi
 		done <"$NVME_MODULES_LIST"
 		;;
 	esac
@@ -160,4 +165,39 @@ log_mark() {
 
 log_since() {
 	dmesg | tail -n +"$(($1 + 1))"
+}
+
+# The block device of namespace NSID on the first controller found.
+ns_dev() {
+	for d in /sys/block/nvme*n*; do
+		[ -e "$d/nsid" ] || continue
+		if [ "$(cat "$d/nsid")" = "$1" ]; then
+			echo "/dev/$(basename "$d")"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# Wait until the block device of namespace NSID exists.  $2: seconds.
+wait_ns_dev() {
+	tries=$((${2:-30} * 10))
+	while [ "$tries" -gt 0 ]; do
+		dev=$(ns_dev "$1") && [ -b "$dev" ] && { echo "$dev"; return 0; }
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
+# Reload the driver under test with extra module parameters.
+driver_reload() {
+	driver_unload || return 1
+	driver_load "$@" || return 1
+	wait_ctrls_live 30
+}
+
+# A test that needs a namespace storing data (the file topology).
+need_data_topology() {
+	[ "$TOPO" = file ]
 }

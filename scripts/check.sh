@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The test command: install what is missing, build, static checks, then
+# every kernel x topology x the selftests in VMs.  DRIVER=cnvme (default),
+# nvme (the in-kernel reference) or all; KERNELS, TOPOS, TESTS narrow it.
+# Ends with "N passed, N failed, N skipped"; non-zero exit on failure.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+start=$(date +%s)
+
+"$root/scripts/deps.sh" || exit 1
+if ! make -C "$root" modules >"$root/build-modules.log" 2>&1; then
+	tail -n 40 "$root/build-modules.log"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+rm -f "$root/build-modules.log"
+"$root/scripts/build-selftests.sh" "$root/build/selftests" || {
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+pre_passed=0
+pre_failed=0
+if [ "${STATIC:-1}" = 1 ]; then
+	echo "# static checks"
+	out=$("$root/scripts/static-checks.sh" all)
+	echo "$out"
+	pre_passed=$(echo "$out" | sed -n 's/^# static: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+	pre_failed=$(echo "$out" | sed -n 's/^# static: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+	# a rebuild for the VMs, since the checks rebuilt per kernel
+	make -C "$root" modules >/dev/null 2>&1
+fi
+
+PRE_PASSED=${pre_passed:-0} PRE_FAILED=${pre_failed:-1} PRE_SKIPPED=0 \
+	"$root/selftests/check.sh"
+rc=$?
+echo "# check took $(($(date +%s) - start)) s" >&2
+exit $rc

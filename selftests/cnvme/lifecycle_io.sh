@@ -1,0 +1,103 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Load/unload and unbind/bind cycles, idle and with I/O running: every
+# cycle ends with live controllers and disks, I/O caught by an unbind
+# ends with an error (never a hang), an unload under I/O is refused (open
+# disks hold the module), and nothing leaks or warns (the runner checks
+# the kernel log after each test).
+. "${SELFTESTS:-/selftests}/lib/cnvme.sh"
+
+RELOADS=${LIFECYCLE_RELOADS:-100}
+BINDS=${LIFECYCLE_BINDS:-20}
+drv=/sys/bus/pci/drivers/$(pci_driver_name)
+devs=$(nvme_pci_devices)
+nr_ns=$(ls -d /sys/block/nvme* 2>/dev/null | wc -l)
+tap_plan 4
+
+disks_back() {
+	tries=300
+	while [ "$tries" -gt 0 ]; do
+		n=$(ls -d /sys/block/nvme* 2>/dev/null | wc -l)
+		[ "$n" -ge "$nr_ns" ] && return 0
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
+# background readers on every disk, until killed or failing
+start_io() {
+	pids=""
+	for d in /sys/block/nvme*; do
+		fio --name=bg --filename=/dev/$(basename "$d") --direct=1 \
+			--ioengine=io_uring --rw=randread --bs=4k --iodepth=16 \
+			--time_based --runtime=600 --output=/dev/null \
+			>/dev/null 2>&1 &
+		pids="$pids $!"
+	done
+}
+
+# every reader must end by itself within 60 s of the removal
+stop_io() {
+	for p in $pids; do
+		kill "$p" 2>/dev/null
+	done
+	tries=600
+	for p in $pids; do
+		while kill -0 "$p" 2>/dev/null; do
+			[ "$tries" -gt 0 ] || { echo "fio $p hangs"; return 1; }
+			sleep 0.1
+			tries=$((tries - 1))
+		done
+	done
+	return 0
+}
+
+reload_cycles() {
+	with_io=$1
+	count=$2
+	i=0
+	while [ "$i" -lt "$count" ]; do
+		i=$((i + 1))
+		if [ "$with_io" = 1 ]; then
+			# open disks pin the module: unload must be refused
+			start_io
+			sleep 0.3
+			if driver_unload 2>/dev/null; then
+				echo "cycle $i: unloaded with disks open"
+				return 1
+			fi
+			stop_io || return 1
+		fi
+		driver_unload || { echo "cycle $i: unload failed"; return 1; }
+		driver_load || { echo "cycle $i: load failed"; return 1; }
+		wait_ctrls_live 30 || { echo "cycle $i: not live"; return 1; }
+		disks_back || { echo "cycle $i: disks missing"; return 1; }
+	done
+}
+
+bind_cycles() {
+	with_io=$1
+	count=$2
+	i=0
+	while [ "$i" -lt "$count" ]; do
+		i=$((i + 1))
+		[ "$with_io" = 1 ] && start_io && sleep 0.3
+		for bdf in $devs; do
+			echo "$bdf" >"$drv/unbind" || { echo "cycle $i: unbind $bdf"; return 1; }
+		done
+		[ "$with_io" = 1 ] && { stop_io || return 1; }
+		for bdf in $devs; do
+			echo "$bdf" >"$drv/bind" || { echo "cycle $i: bind $bdf"; return 1; }
+		done
+		wait_ctrls_live 30 || { echo "cycle $i: not live"; return 1; }
+		disks_back || { echo "cycle $i: disks missing"; return 1; }
+	done
+}
+
+tap_check "$RELOADS unload/load cycles" reload_cycles 0 "$RELOADS"
+tap_check "$BINDS unbind/bind cycles" bind_cycles 0 "$BINDS"
+tap_check "$((BINDS / 2)) unloads refused under I/O, then done" reload_cycles 1 $((BINDS / 2))
+tap_check "$BINDS unbind/bind cycles under I/O" bind_cycles 1 "$BINDS"
+driver_loaded || driver_load
+tap_exit
