@@ -7,7 +7,10 @@
 #ifndef CNVME_COMPAT_H
 #define CNVME_COMPAT_H
 
+#include <linux/blk-integrity.h>
 #include <linux/blk-mq.h>
+#include <linux/nvme.h>
+#include <linux/t10-pi.h>
 #include <linux/version.h>
 
 #if KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE
@@ -124,6 +127,11 @@ struct cnvme_limits {
 	unsigned int max_write_zeroes_sectors;
 	bool write_cache;
 	bool fua;
+	/* block integrity: metadata through a separate buffer (MPTR) */
+	bool integrity;
+	unsigned char meta_size;	/* bytes of metadata per block */
+	unsigned char interval_exp;	/* log2 of the block size */
+	unsigned char pi_type;		/* 0: metadata without PI */
 };
 
 #ifdef CNVME_KERNEL_6_12
@@ -148,6 +156,31 @@ static inline void cnvme_fill_queue_limits(struct queue_limits *lim,
 		lim->features |= BLK_FEAT_WRITE_CACHE;
 	if (cl->fua)
 		lim->features |= BLK_FEAT_FUA;
+
+	memset(&lim->integrity, 0, sizeof(lim->integrity));
+	lim->max_integrity_segments = 0;
+	if (!cl->integrity)
+		return;
+	lim->integrity.tuple_size = cl->meta_size;
+	lim->integrity.interval_exp = cl->interval_exp;
+	lim->max_integrity_segments = 1;
+	switch (cl->pi_type) {
+	case NVME_NS_DPS_PI_TYPE1:
+	case NVME_NS_DPS_PI_TYPE2:
+		lim->integrity.csum_type = BLK_INTEGRITY_CSUM_CRC;
+		lim->integrity.tag_size = sizeof(u16);
+		lim->integrity.flags = BLK_INTEGRITY_DEVICE_CAPABLE |
+				       BLK_INTEGRITY_REF_TAG;
+		break;
+	case NVME_NS_DPS_PI_TYPE3:
+		lim->integrity.csum_type = BLK_INTEGRITY_CSUM_CRC;
+		lim->integrity.tag_size = sizeof(u16) + sizeof(u32);
+		lim->integrity.flags = BLK_INTEGRITY_DEVICE_CAPABLE;
+		break;
+	default:
+		lim->integrity.csum_type = BLK_INTEGRITY_CSUM_NONE;
+		break;
+	}
 }
 
 static inline struct gendisk *
@@ -169,6 +202,38 @@ static inline int cnvme_compat_update_limits(struct gendisk *disk,
 	return queue_limits_commit_update_frozen(disk->queue, &lim);
 }
 #else
+static inline void cnvme_set_integrity(struct gendisk *disk,
+				       const struct cnvme_limits *cl)
+{
+	struct blk_integrity bi = { };
+
+	if (!cl->integrity) {
+		if (blk_get_integrity(disk))
+			blk_integrity_unregister(disk);
+		blk_queue_max_integrity_segments(disk->queue, 0);
+		return;
+	}
+	switch (cl->pi_type) {
+	case NVME_NS_DPS_PI_TYPE1:
+	case NVME_NS_DPS_PI_TYPE2:
+		bi.profile = &t10_pi_type1_crc;
+		bi.tag_size = sizeof(u16);
+		bi.flags = BLK_INTEGRITY_DEVICE_CAPABLE;
+		break;
+	case NVME_NS_DPS_PI_TYPE3:
+		bi.profile = &t10_pi_type3_crc;
+		bi.tag_size = sizeof(u16) + sizeof(u32);
+		bi.flags = BLK_INTEGRITY_DEVICE_CAPABLE;
+		break;
+	default:
+		break;	/* the block layer's "nop" profile */
+	}
+	bi.tuple_size = cl->meta_size;
+	bi.interval_exp = cl->interval_exp;
+	blk_integrity_register(disk, &bi);
+	blk_queue_max_integrity_segments(disk->queue, 1);
+}
+
 static inline void cnvme_set_queue_limits(struct request_queue *q,
 					  const struct cnvme_limits *cl)
 {
@@ -196,8 +261,10 @@ cnvme_compat_alloc_disk(struct blk_mq_tag_set *set,
 {
 	struct gendisk *disk = blk_mq_alloc_disk(set, queuedata);
 
-	if (!IS_ERR(disk))
+	if (!IS_ERR(disk)) {
 		cnvme_set_queue_limits(disk->queue, cl);
+		cnvme_set_integrity(disk, cl);
+	}
 	return disk;
 }
 
@@ -206,6 +273,7 @@ static inline int cnvme_compat_update_limits(struct gendisk *disk,
 {
 	blk_mq_freeze_queue(disk->queue);
 	cnvme_set_queue_limits(disk->queue, cl);
+	cnvme_set_integrity(disk, cl);
 	blk_mq_unfreeze_queue(disk->queue);
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include <linux/nvme.h>
 #include <linux/pci.h>
 #include <linux/spinlock.h>
+#include <linux/uuid.h>
 #include <linux/workqueue.h>
 
 #define CNVME_NAME		"cnvme"
@@ -96,6 +97,14 @@ struct cnvme_iod {
 	struct scatterlist *sgl;
 };
 
+/* Namespace identifiers (Identify Namespace and its descriptor list). */
+struct cnvme_ns_ids {
+	u8 eui64[8];
+	u8 nguid[16];
+	uuid_t uuid;
+	u8 csi;
+};
+
 /* One namespace, one gendisk. */
 struct cnvme_ns {
 	struct list_head entry;
@@ -112,6 +121,7 @@ struct cnvme_ns {
 	bool removed;
 	unsigned long flags;	/* CNVME_NS_* */
 	u64 nsze;
+	struct cnvme_ns_ids ids;
 };
 
 enum {

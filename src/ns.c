@@ -11,6 +11,7 @@
 #include <linux/blkdev.h>
 #include <linux/hdreg.h>
 #include <linux/slab.h>
+#include <linux/t10-pi.h>
 
 #include "cnvme.h"
 #include "compat.h"
@@ -52,6 +53,7 @@ static int cnvme_identify_ns(struct cnvme_ctrl *ctrl, u32 nsid,
 }
 
 struct cnvme_ns_info {
+	struct cnvme_ns_ids ids;
 	u32 nsid;
 	u8 lba_shift;
 	u16 ms;
@@ -62,6 +64,64 @@ struct cnvme_ns_info {
 	u64 nsze;
 	struct cnvme_limits lim;
 };
+
+/*
+ * The Namespace Identification Descriptor list (NVMe 1.3): the ids found
+ * there complete those of Identify Namespace.  A controller without the
+ * list is not an error.
+ */
+static void cnvme_identify_descs(struct cnvme_ctrl *ctrl, u32 nsid,
+				 struct cnvme_ns_ids *ids)
+{
+	struct nvme_command cmd = { };
+	unsigned int pos = 0;
+	u8 *data;
+
+	if (ctrl->vs < NVME_VS(1, 3, 0))
+		return;
+	data = kzalloc(NVME_IDENTIFY_DATA_SIZE, GFP_KERNEL);
+	if (!data)
+		return;
+	cmd.identify.opcode = nvme_admin_identify;
+	cmd.identify.nsid = cpu_to_le32(nsid);
+	cmd.identify.cns = NVME_ID_CNS_NS_DESC_LIST;
+	if (cnvme_admin_exec(ctrl, &cmd, data, NVME_IDENTIFY_DATA_SIZE, NULL))
+		goto out;
+
+	while (pos + sizeof(struct nvme_ns_id_desc) < NVME_IDENTIFY_DATA_SIZE) {
+		struct nvme_ns_id_desc *d = (void *)(data + pos);
+		unsigned int len = d->nidl;
+		void *val = d + 1;
+
+		if (!len)
+			break;
+		if (pos + sizeof(*d) + len > NVME_IDENTIFY_DATA_SIZE)
+			break;
+		switch (d->nidt) {
+		case NVME_NIDT_EUI64:
+			if (len == NVME_NIDT_EUI64_LEN)
+				memcpy(ids->eui64, val, len);
+			break;
+		case NVME_NIDT_NGUID:
+			if (len == NVME_NIDT_NGUID_LEN)
+				memcpy(ids->nguid, val, len);
+			break;
+		case NVME_NIDT_UUID:
+			if (len == NVME_NIDT_UUID_LEN)
+				uuid_copy(&ids->uuid, val);
+			break;
+		case NVME_NIDT_CSI:
+			if (len == NVME_NIDT_CSI_LEN)
+				ids->csi = *(u8 *)val;
+			break;
+		default:
+			break;
+		}
+		pos += sizeof(*d) + len;
+	}
+out:
+	kfree(data);
+}
 
 /* Turn Identify Namespace into what the driver and the block layer need. */
 static void cnvme_parse_id_ns(struct cnvme_ctrl *ctrl, struct nvme_id_ns *id,
@@ -75,11 +135,20 @@ static void cnvme_parse_id_ns(struct cnvme_ctrl *ctrl, struct nvme_id_ns *id,
 	info->lba_shift = id->lbaf[lbaf].ds;
 	info->ms = le16_to_cpu(id->lbaf[lbaf].ms);
 	info->ext = id->flbas & NVME_NS_FLBAS_META_EXT;
-	info->pi_type = id->dps & NVME_NS_DPS_PI_MASK;
+	/* protection information is used when it is all the metadata */
+	info->pi_type = 0;
+	if (info->ms == sizeof(struct t10_pi_tuple))
+		info->pi_type = id->dps & NVME_NS_DPS_PI_MASK;
 	info->deac = id->dlfeat & BIT(3);
 
+	/*
+	 * Metadata goes through a separate buffer (block integrity); an
+	 * interleaved format works only as PI the controller inserts and
+	 * strips (PRACT).  Other formats are left at capacity 0.
+	 */
 	info->supported = info->lba_shift >= SECTOR_SHIFT &&
-			  info->lba_shift <= PAGE_SHIFT && !info->ms;
+			  info->lba_shift <= PAGE_SHIFT &&
+			  (!info->ms || !info->ext || info->pi_type);
 	if (!info->supported)
 		info->lba_shift = SECTOR_SHIFT;
 	bs = 1U << info->lba_shift;
@@ -114,6 +183,12 @@ static void cnvme_parse_id_ns(struct cnvme_ctrl *ctrl, struct nvme_id_ns *id,
 		lim->max_write_zeroes_sectors = ctrl->max_hw_sectors;
 	lim->write_cache = ctrl->vwc & NVME_CTRL_VWC_PRESENT;
 	lim->fua = lim->write_cache;
+	if (info->supported && info->ms && !info->ext) {
+		lim->integrity = true;
+		lim->meta_size = info->ms;
+		lim->interval_exp = info->lba_shift;
+		lim->pi_type = info->pi_type;
+	}
 }
 
 static sector_t cnvme_capacity(struct cnvme_ns_info *info)
@@ -131,6 +206,7 @@ static void cnvme_apply_info(struct cnvme_ns *ns, struct cnvme_ns_info *info)
 	ns->pi_type = info->pi_type;
 	ns->deac = info->deac;
 	ns->nsze = info->nsze;
+	ns->ids = info->ids;
 }
 
 static struct cnvme_ns *cnvme_find_ns(struct cnvme_ctrl *ctrl, u32 nsid)
@@ -248,6 +324,9 @@ static void cnvme_validate_ns(struct cnvme_ctrl *ctrl, u32 nsid,
 		return;
 	}
 	cnvme_parse_id_ns(ctrl, id, &info);
+	memcpy(info.ids.eui64, id->eui64, sizeof(id->eui64));
+	memcpy(info.ids.nguid, id->nguid, sizeof(id->nguid));
+	cnvme_identify_descs(ctrl, nsid, &info.ids);
 	if (ns) {
 		ns->removed = false;
 		cnvme_update_ns(ns, &info);

@@ -97,9 +97,18 @@ driver_loaded() {
 	esac
 }
 
+# Load the in-kernel modules a module depends on (on 6.1, cnvme needs
+# t10-pi); the guest's /lib/modules has them with their modules.dep.
+insmod_deps() {
+	for dep in $(modinfo -F depends "$1" 2>/dev/null | tr , ' '); do
+		modprobe "$dep" || return 1
+	done
+}
+
 driver_load() {
 	case $DRIVER in
 	cnvme)
+		insmod_deps "$CNVME_KO" || return 1
 		# shellcheck disable=SC2086
 		insmod "$CNVME_KO" ${MODPARAMS:-} "$@"
 		;;
