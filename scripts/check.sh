@@ -7,6 +7,7 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 start=$(date +%s)
+export TOPOS=${TOPOS:-one three file meta}
 
 "$root/scripts/deps.sh" || exit 1
 if ! make -C "$root" modules >"$root/build-modules.log" 2>&1; then

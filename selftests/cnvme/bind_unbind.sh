@@ -6,7 +6,7 @@
 CYCLES=${BIND_CYCLES:-10}
 drv=/sys/bus/pci/drivers/$(pci_driver_name)
 devs=$(nvme_pci_devices)
-tap_plan 3
+tap_plan 4
 
 ctrl_of() {
 	for c in /sys/class/nvme/nvme*; do
@@ -16,6 +16,7 @@ ctrl_of() {
 	return 0
 }
 
+before=$(ctrl_names | tr '\n' ' ')
 unbind_fail=""
 bind_fail=""
 i=0
@@ -47,6 +48,13 @@ if [ -z "$bind_fail" ]; then
 	tap_ok "$CYCLES binds bring the controller back live"
 else
 	tap_fail "$CYCLES binds bring the controller back live" "$bind_fail"
+fi
+# a controller leaked by remove keeps its instance: the name would change
+after=$(ctrl_names | tr '\n' ' ')
+if [ "$after" = "$before" ]; then
+	tap_ok "controller names unchanged after rebinding ($after)"
+else
+	tap_fail "controller names unchanged after rebinding" "before '$before', after '$after'"
 fi
 n=0
 for bdf in $devs; do
