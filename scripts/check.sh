@@ -29,8 +29,18 @@ if [ "${STATIC:-1}" = 1 ]; then
 	echo "$out"
 	pre_passed=$(echo "$out" | sed -n 's/^# static: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
 	pre_failed=$(echo "$out" | sed -n 's/^# static: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+	pre_passed=${pre_passed:-0}
+	pre_failed=${pre_failed:-1}
 	# a rebuild for the VMs, since the checks rebuilt per kernel
 	make -C "$root" modules >/dev/null 2>&1
+fi
+
+if [ "${REBOOT:-1}" = 1 ] && [ -z "${TESTS:-}" ]; then
+	echo "# reboot persistence"
+	out=$("$root/scripts/reboot-test.sh")
+	echo "$out"
+	pre_passed=$((pre_passed + $(echo "$out" | sed -n 's/^# reboot: \([0-9]*\) passed.*/\1/p')))
+	pre_failed=$((pre_failed + $(echo "$out" | sed -n 's/^# reboot: [0-9]* passed, \([0-9]*\) failed$/\1/p')))
 fi
 
 PRE_PASSED=${pre_passed:-0} PRE_FAILED=${pre_failed:-1} PRE_SKIPPED=0 \

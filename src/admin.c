@@ -60,7 +60,6 @@ static int cnvme_admin_init_hctx(struct blk_mq_hw_ctx *hctx, void *data,
 	struct cnvme_ctrl *ctrl = data;
 
 	hctx->driver_data = &ctrl->adminq;
-	ctrl->adminq.tags = hctx->tags;
 	return 0;
 }
 

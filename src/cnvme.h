@@ -69,7 +69,6 @@ struct cnvme_queue {
 	bool polled;		/* no interrupt: reaped by ->poll */
 	struct nvme_completion *cqes;
 	u32 __iomem *cq_db;
-	struct blk_mq_tags *tags;
 
 	struct cnvme_ctrl *ctrl;
 	dma_addr_t sq_dma;
@@ -195,6 +194,14 @@ static inline struct cnvme_ctrl *to_cnvme_ctrl(struct device *dev)
 	return container_of(dev, struct cnvme_ctrl, dev);
 }
 
+/* The tags of a queue, read from its tag set (resizing may replace them). */
+static inline struct blk_mq_tags *cnvme_queue_tags(struct cnvme_queue *q)
+{
+	if (!q->qid)
+		return q->ctrl->admin_set.tags[0];
+	return q->ctrl->tagset.tags[q->qid - 1];
+}
+
 static inline enum cnvme_state cnvme_state(struct cnvme_ctrl *ctrl)
 {
 	return READ_ONCE(ctrl->state);
@@ -211,6 +218,7 @@ extern unsigned int cnvme_sgl_threshold;
 extern unsigned int cnvme_max_retries;
 extern struct class cnvme_class;
 extern struct kmem_cache *cnvme_ctrl_cache;
+extern struct kmem_cache *cnvme_ns_cache;
 extern struct workqueue_struct *cnvme_wq;
 
 /* pci.c */
@@ -295,6 +303,7 @@ void cnvme_drain_io_end(struct cnvme_ctrl *ctrl);
 /* reset.c */
 void cnvme_reset_work(struct work_struct *work);
 bool cnvme_schedule_reset(struct cnvme_ctrl *ctrl);
+int cnvme_reset_sync(struct cnvme_ctrl *ctrl);
 void cnvme_dev_disable(struct cnvme_ctrl *ctrl, bool shutdown);
 void cnvme_kill(struct cnvme_ctrl *ctrl, const char *why);
 void cnvme_unquiesce_admin(struct cnvme_ctrl *ctrl);

@@ -245,6 +245,12 @@ static void cnvme_queue_rq_list(struct cnvme_rq_list *in,
 		if (nq && nq != this)
 			cnvme_submit_list(nq, &submit);
 		nq = this;
+		/*
+		 * A plugged request reaches ->queue_rqs without the driver
+		 * tag lookup being set up: do it, or its completion would find
+		 * no request (or an older one) behind its command id.
+		 */
+		rq->mq_hctx->tags->rqs[rq->tag] = rq;
 		if (cnvme_prep_rq(nq, rq) == BLK_STS_OK)
 			cnvme_rq_list_add_tail(&submit, rq);
 		else
@@ -451,7 +457,6 @@ static int cnvme_init_hctx(struct blk_mq_hw_ctx *hctx, void *data,
 	struct cnvme_queue *nq = &ctrl->ioqs[hctx_idx];
 
 	hctx->driver_data = nq;
-	nq->tags = hctx->tags;
 	return 0;
 }
 

@@ -96,8 +96,12 @@ static int cnvme_alloc_io_vectors(struct cnvme_ctrl *ctrl,
 		.calc_sets = cnvme_calc_irq_sets,
 	};
 	struct pci_dev *pdev = ctrl->pdev;
+	unsigned int i;
 	int vecs, ret;
 
+	/* after a reset, the I/O queues still hold their old vectors */
+	for (i = 0; i < ctrl->max_ioqs; i++)
+		cnvme_free_queue_irq(ctrl, &ctrl->ioqs[i]);
 	cnvme_free_queue_irq(ctrl, &ctrl->adminq);
 	pci_free_irq_vectors(pdev);
 	ctrl->nr_vecs = 0;

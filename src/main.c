@@ -118,11 +118,12 @@ module_param_cb(max_retries, &cnvme_param_ops, (void *)&cnvme_param_max_retries,
 MODULE_PARM_DESC(max_retries, "retries of an I/O failed without DNR (0-255, default 5)");
 
 /*
- * Controllers come from a cache of their own: kmem_cache_destroy() at
- * unload reports any that leaked (tests boot with slab_nomerge so the
- * cache is never shared).
+ * Controllers and namespaces come from caches of their own:
+ * kmem_cache_destroy() at unload reports any that leaked (tests boot with
+ * slab_nomerge so the caches are never shared).
  */
 struct kmem_cache *cnvme_ctrl_cache;
+struct kmem_cache *cnvme_ns_cache;
 struct workqueue_struct *cnvme_wq;
 
 struct class cnvme_class = {
@@ -155,9 +156,14 @@ static int __init cnvme_init(void)
 	cnvme_ctrl_cache = KMEM_CACHE(cnvme_ctrl, 0);
 	if (!cnvme_ctrl_cache)
 		return -ENOMEM;
+	cnvme_ns_cache = KMEM_CACHE(cnvme_ns, 0);
+	if (!cnvme_ns_cache) {
+		ret = -ENOMEM;
+		goto destroy_ctrl_cache;
+	}
 	ret = cnvme_slab_init();
 	if (ret)
-		goto destroy_ctrl_cache;
+		goto destroy_ns_cache;
 	ret = -ENOMEM;
 	cnvme_wq = alloc_workqueue("cnvme-wq", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
 	if (!cnvme_wq)
@@ -179,6 +185,8 @@ destroy_wq:
 	destroy_workqueue(cnvme_wq);
 slab_exit:
 	cnvme_slab_exit();
+destroy_ns_cache:
+	kmem_cache_destroy(cnvme_ns_cache);
 destroy_ctrl_cache:
 	kmem_cache_destroy(cnvme_ctrl_cache);
 	return ret;
@@ -190,6 +198,7 @@ static void __exit cnvme_exit(void)
 	class_unregister(&cnvme_class);
 	destroy_workqueue(cnvme_wq);
 	cnvme_slab_exit();
+	kmem_cache_destroy(cnvme_ns_cache);
 	kmem_cache_destroy(cnvme_ctrl_cache);
 }
 

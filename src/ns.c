@@ -23,7 +23,7 @@ static void cnvme_free_disk(struct gendisk *disk)
 	struct cnvme_ns *ns = disk->private_data;
 
 	put_device(&ns->ctrl->dev);
-	kfree(ns);
+	kmem_cache_free(cnvme_ns_cache, ns);
 }
 
 /* The geometry fdisk and friends expect from an NVMe disk. */
@@ -230,8 +230,8 @@ static void cnvme_alloc_ns(struct cnvme_ctrl *ctrl, struct cnvme_ns_info *info)
 	struct cnvme_ns *ns;
 	int ret;
 
-	ns = kzalloc_node(sizeof(*ns), GFP_KERNEL,
-			  dev_to_node(&ctrl->pdev->dev));
+	ns = kmem_cache_alloc_node(cnvme_ns_cache, GFP_KERNEL | __GFP_ZERO,
+				   dev_to_node(&ctrl->pdev->dev));
 	if (!ns)
 		return;
 	ns->ctrl = ctrl;
@@ -278,7 +278,7 @@ static void cnvme_alloc_ns(struct cnvme_ctrl *ctrl, struct cnvme_ns_info *info)
 free_instance:
 	ida_free(&ctrl->ns_ida, ns->instance);
 free_ns:
-	kfree(ns);
+	kmem_cache_free(cnvme_ns_cache, ns);
 }
 
 static void cnvme_remove_ns(struct cnvme_ns *ns)

@@ -147,11 +147,12 @@ static void cnvme_complete_cqe(struct cnvme_queue *q,
 				     q->qid, cid);
 		return;
 	}
-	rq = blk_mq_tag_to_rq(q->tags, cid);
+	rq = blk_mq_tag_to_rq(cnvme_queue_tags(q), cid);
 	if (unlikely(!rq)) {
 		dev_warn_ratelimited(&q->ctrl->pdev->dev,
-				     "queue %u: completion for idle command id %u\n",
-				     q->qid, cid);
+				     "queue %u: completion for unknown command id %u (head %u, phase %u, status %#x)\n",
+				     q->qid, cid, q->cq_head, q->cq_phase,
+				     le16_to_cpu(cqe->status));
 		return;
 	}
 	iod = blk_mq_rq_to_pdu(rq);

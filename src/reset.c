@@ -79,6 +79,21 @@ bool cnvme_schedule_reset(struct cnvme_ctrl *ctrl)
 }
 
 /*
+ * A reset asked for by the user: refused unless the controller is live,
+ * then waited for.  Returns 0 when the controller came back live.
+ */
+int cnvme_reset_sync(struct cnvme_ctrl *ctrl)
+{
+	if (!cnvme_schedule_reset(ctrl)) {
+		dev_warn(&ctrl->pdev->dev, "%s: reset refused in state %s\n",
+			 dev_name(&ctrl->dev), cnvme_state_name(cnvme_state(ctrl)));
+		return -EBUSY;
+	}
+	flush_work(&ctrl->reset_work);
+	return cnvme_state(ctrl) == CNVME_STATE_LIVE ? 0 : -ENODEV;
+}
+
+/*
  * Give up: the controller is stopped, its disks are marked dead and the
  * queues run again so that every request fails instead of waiting.
  */

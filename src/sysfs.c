@@ -105,6 +105,30 @@ static ssize_t sqsize_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(sqsize);
 
+/* Any write resets the controller and waits for the outcome. */
+static ssize_t reset_controller_store(struct device *dev,
+				      struct device_attribute *attr,
+				      const char *buf, size_t count)
+{
+	int ret = cnvme_reset_sync(to_cnvme_ctrl(dev));
+
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_WO(reset_controller);
+
+/* Any write queues a namespace scan. */
+static ssize_t rescan_controller_store(struct device *dev,
+				       struct device_attribute *attr,
+				       const char *buf, size_t count)
+{
+	struct cnvme_ctrl *ctrl = to_cnvme_ctrl(dev);
+
+	if (cnvme_state(ctrl) == CNVME_STATE_LIVE)
+		queue_work(cnvme_wq, &ctrl->scan_work);
+	return count;
+}
+static DEVICE_ATTR_WO(rescan_controller);
+
 static struct attribute *cnvme_ctrl_attrs[] = {
 	&dev_attr_model.attr,
 	&dev_attr_serial.attr,
@@ -117,6 +141,8 @@ static struct attribute *cnvme_ctrl_attrs[] = {
 	&dev_attr_numa_node.attr,
 	&dev_attr_queue_count.attr,
 	&dev_attr_sqsize.attr,
+	&dev_attr_reset_controller.attr,
+	&dev_attr_rescan_controller.attr,
 	NULL
 };
 

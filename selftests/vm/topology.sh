@@ -1,0 +1,136 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# NVMe topologies for the cnvme test VM.
+#
+#   topology.sh NAME WORKDIR   QEMU arguments for topology NAME, one per
+#                              line on stdout; backing files go in WORKDIR
+#   topology.sh --expect NAME  what the guest should find, as shell
+#                              assignments: EXPECT_SERIALS (controller
+#                              serials, space separated), EXPECT_MODEL,
+#                              EXPECT_NAMESPACES ("nsid:lba_bytes:size_bytes"
+#                              per namespace, all controllers, space separated)
+#   topology.sh --list         the topology names
+#
+# Topologies:
+#   one    one controller, one 1 GiB null-co namespace (512 B blocks)
+#   three  an NVM subsystem, one controller, three 256 MiB null-co
+#          namespaces with 512, 4096 and 512 byte blocks (NSIDs 1-3)
+#   file   one controller, one 256 MiB namespace backed by a sparse raw
+#          file in WORKDIR (data written survives within the run), or by
+#          $FILE_IMAGE when set, which is kept (data survives reboots)
+#   two    two controllers with one 256 MiB null-co namespace each
+#   meta   one controller, two 64 MiB file-backed namespaces formatted
+#          with 8 bytes of separate metadata: 512 B blocks with T10 PI
+#          type 1 (NSID 1), 4 KiB blocks without PI (NSID 2)
+set -eu
+
+MODEL="QEMU NVMe Ctrl"
+MiB=1048576
+GiB=1073741824
+TOPOLOGIES="one three file two meta"
+
+usage() {
+	echo "usage: $0 NAME WORKDIR | --expect NAME | --list" >&2
+	exit 2
+}
+
+expect() {
+	local serials ns
+	case $1 in
+	one) serials="cnvme0001" ns="1:512:$GiB" ;;
+	three)
+		serials="cnvme0003"
+		ns="1:512:$((256 * MiB)) 2:4096:$((256 * MiB)) 3:512:$((256 * MiB))"
+		;;
+	file) serials="cnvmefile01" ns="1:512:$((256 * MiB))" ;;
+	two) serials="cnvme0021 cnvme0022" ns="1:512:$((256 * MiB)) 1:512:$((256 * MiB))" ;;
+	meta)
+		# QEMU keeps the metadata inside the image: sizes are less than it
+		serials="cnvmemeta01" ns=""
+		;;
+	*)
+		echo "topology.sh: unknown topology '$1' (have: $TOPOLOGIES)" >&2
+		exit 2
+		;;
+	esac
+	printf "EXPECT_SERIALS='%s'\n" "$serials"
+	printf "EXPECT_MODEL='%s'\n" "$MODEL"
+	printf "EXPECT_NAMESPACES='%s'\n" "$ns"
+}
+
+args() {
+	local name=$1 dir=$2 img
+	case $name in
+	one)
+		printf '%s\n' \
+			-blockdev "driver=null-co,node-name=nul0,size=$GiB,read-zeroes=on" \
+			-device "nvme,id=c0,serial=cnvme0001,drive=nul0"
+		;;
+	three)
+		printf '%s\n' \
+			-device "nvme-subsys,id=subsys0,nqn=nqn.2024-01.io.cnvme:subsys0" \
+			-device "nvme,id=c0,serial=cnvme0003,subsys=subsys0"
+		for i in 1 2 3; do
+			printf '%s\n' -blockdev \
+				"driver=null-co,node-name=nul$i,size=$((256 * MiB)),read-zeroes=on"
+		done
+		printf '%s\n' \
+			-device "nvme-ns,drive=nul1,nsid=1,bus=c0" \
+			-device "nvme-ns,drive=nul2,nsid=2,bus=c0,logical_block_size=4096,physical_block_size=4096" \
+			-device "nvme-ns,drive=nul3,nsid=3,bus=c0"
+		;;
+	file)
+		mkdir -p "$dir"
+		img=$(cd "$dir" && pwd)/nvme-file.img
+		if [ -n "${FILE_IMAGE:-}" ]; then
+			# an image kept across boots (the reboot test)
+			img=$FILE_IMAGE
+			[ -e "$img" ] || truncate -s $((256 * MiB)) "$img"
+		else
+			rm -f "$img"
+			truncate -s $((256 * MiB)) "$img"
+		fi
+		printf '%s\n' \
+			-blockdev "driver=file,filename=${img//,/,,},node-name=d0" \
+			-device "nvme,id=c0,serial=cnvmefile01,drive=d0"
+		;;
+	two)
+		printf '%s\n' \
+			-blockdev "driver=null-co,node-name=nul0,size=$((256 * MiB)),read-zeroes=on" \
+			-blockdev "driver=null-co,node-name=nul1,size=$((256 * MiB)),read-zeroes=on" \
+			-device "nvme,id=c0,serial=cnvme0021,drive=nul0" \
+			-device "nvme,id=c1,serial=cnvme0022,drive=nul1"
+		;;
+	meta)
+		mkdir -p "$dir"
+		dir=$(cd "$dir" && pwd)
+		rm -f "$dir/meta1.img" "$dir/meta2.img"
+		truncate -s $((64 * MiB)) "$dir/meta1.img" "$dir/meta2.img"
+		printf '%s\n' \
+			-blockdev "driver=file,filename=${dir//,/,,}/meta1.img,node-name=m1" \
+			-blockdev "driver=file,filename=${dir//,/,,}/meta2.img,node-name=m2" \
+			-device "nvme,id=c0,serial=cnvmemeta01" \
+			-device "nvme-ns,drive=m1,nsid=1,bus=c0,ms=8,mset=0,pi=1" \
+			-device "nvme-ns,drive=m2,nsid=2,bus=c0,logical_block_size=4096,physical_block_size=4096,ms=8,mset=0,pi=0"
+		;;
+	*)
+		echo "topology.sh: unknown topology '$name' (have: $TOPOLOGIES)" >&2
+		exit 2
+		;;
+	esac
+}
+
+[ $# -ge 1 ] || usage
+case $1 in
+--list) for t in $TOPOLOGIES; do echo "$t"; done ;;
+--expect)
+	[ $# -eq 2 ] || usage
+	expect "$2"
+	;;
+-*) usage ;;
+*)
+	[ $# -eq 2 ] || usage
+	expect "$1" >/dev/null
+	args "$1" "$2"
+	;;
+esac
