@@ -14,7 +14,7 @@
 #   make clean
 
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
-BUILD := $(ROOT)/build
+BUILD ?= $(ROOT)/build
 SOURCES := Kbuild src compat uapi
 
 ifneq ($(KDIR),)

@@ -17,6 +17,13 @@
 #define CNVME_KERNEL_6_12 1
 #endif
 
+/* The open mode block device operations are given. */
+#ifdef CNVME_KERNEL_6_12
+typedef blk_mode_t cnvme_blk_mode_t;
+#else
+typedef fmode_t cnvme_blk_mode_t;
+#endif
+
 /* A request queue without a disk (the admin queue). */
 static inline struct request_queue *
 cnvme_compat_alloc_queue(struct blk_mq_tag_set *set, void *queuedata)

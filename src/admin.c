@@ -29,6 +29,7 @@ static blk_status_t cnvme_admin_queue_rq(struct blk_mq_hw_ctx *hctx,
 		return BLK_STS_IOERR;
 
 	iod->status = 0;
+	iod->cancelled = false;
 	iod->aborted = false;
 	iod->nr_mapped = 0;
 	iod->bvec_len = 0;

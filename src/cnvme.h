@@ -14,6 +14,7 @@
 #define CNVME_H
 
 #include <linux/bits.h>
+#include <linux/cdev.h>
 #include <linux/blk-mq.h>
 #include <linux/device.h>
 #include <linux/dmapool.h>
@@ -82,6 +83,7 @@ struct cnvme_iod {
 	struct nvme_command cmd;
 	union nvme_result result;
 	u16 status;		/* NVMe status field, phase bit stripped */
+	bool cancelled;		/* failed by the host, not the controller */
 	u8 retries;
 	bool aborted;		/* an Abort was sent for it */
 	bool use_sgl;
@@ -121,6 +123,18 @@ struct cnvme_ns {
 	unsigned long flags;	/* CNVME_NS_* */
 	u64 nsze;
 	struct cnvme_ns_ids ids;
+	struct device cdev_device;	/* /dev/ng<C>n<H> */
+	struct cdev cdev;
+	bool cdev_added;
+};
+
+/* An NVM subsystem: one per controller for now. */
+struct cnvme_subsys {
+	struct device dev;	/* class "nvme-subsystem", nvme-subsys<K> */
+	char model[40];
+	char serial[20];
+	char firmware_rev[8];
+	char subnqn[NVMF_NQN_SIZE];
 };
 
 enum {
@@ -134,6 +148,8 @@ enum {
 
 struct cnvme_ctrl {
 	struct device dev;	/* class "nvme" device, name nvme<instance> */
+	struct cdev cdev;	/* /dev/nvme<instance> */
+	struct cnvme_subsys *subsys;
 	struct pci_dev *pdev;
 	void __iomem *bar;
 	resource_size_t bar_len;
@@ -307,6 +323,27 @@ int cnvme_reset_sync(struct cnvme_ctrl *ctrl);
 void cnvme_dev_disable(struct cnvme_ctrl *ctrl, bool shutdown);
 void cnvme_kill(struct cnvme_ctrl *ctrl, const char *why);
 void cnvme_unquiesce_admin(struct cnvme_ctrl *ctrl);
+
+/* chrdev.c */
+extern struct class cnvme_ns_class;
+int cnvme_chrdev_init(void);
+void cnvme_chrdev_exit(void);
+void cnvme_ctrl_cdev_init(struct cnvme_ctrl *ctrl);
+int cnvme_ns_cdev_add(struct cnvme_ns *ns);
+void cnvme_ns_cdev_del(struct cnvme_ns *ns);
+
+/* ioctl.c */
+long cnvme_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+long cnvme_ns_ioctl(struct cnvme_ns *ns, unsigned int cmd, void __user *argp);
+
+/* subsys.c */
+extern struct class cnvme_subsys_class;
+int cnvme_subsys_add(struct cnvme_ctrl *ctrl);
+void cnvme_subsys_del(struct cnvme_ctrl *ctrl);
+int cnvme_subsystem_reset(struct cnvme_ctrl *ctrl);
+
+/* uapi_check.c */
+void cnvme_uapi_check(void);
 
 /* identify.c */
 int cnvme_identify_ctrl(struct cnvme_ctrl *ctrl);

@@ -111,6 +111,7 @@ static void cnvme_setup_write_zeroes(struct cnvme_ns *ns, struct request *rq,
 static void cnvme_reset_iod(struct cnvme_iod *iod)
 {
 	iod->status = 0;
+	iod->cancelled = false;
 	iod->aborted = false;
 	iod->use_sgl = false;
 	iod->nr_mapped = 0;
@@ -499,6 +500,7 @@ bool cnvme_cancel_rq(struct request *rq, void *data)
 	if (blk_mq_request_completed(rq))
 		return true;
 	iod->status = NVME_SC_HOST_ABORTED_CMD;
+	iod->cancelled = true;
 	blk_mq_complete_request(rq);
 	return true;
 }

@@ -148,6 +148,7 @@ static int __init cnvme_init(void)
 {
 	int ret;
 
+	cnvme_uapi_check();
 	if (cnvme_nvme_core_loaded()) {
 		pr_err(CNVME_NAME ": the in-kernel NVMe driver (nvme_core) is loaded; unload it first (rmmod nvme nvme_core) or boot with module_blacklist=nvme,nvme_core\n");
 		return -EBUSY;
@@ -174,11 +175,21 @@ static int __init cnvme_init(void)
 		pr_err(CNVME_NAME ": cannot register class \"nvme\" (%d)\n", ret);
 		goto destroy_wq;
 	}
-	ret = cnvme_pci_register();
+	ret = class_register(&cnvme_subsys_class);
 	if (ret)
 		goto unregister_class;
+	ret = cnvme_chrdev_init();
+	if (ret)
+		goto unregister_subsys_class;
+	ret = cnvme_pci_register();
+	if (ret)
+		goto chrdev_exit;
 	return 0;
 
+chrdev_exit:
+	cnvme_chrdev_exit();
+unregister_subsys_class:
+	class_unregister(&cnvme_subsys_class);
 unregister_class:
 	class_unregister(&cnvme_class);
 destroy_wq:
@@ -195,6 +206,8 @@ destroy_ctrl_cache:
 static void __exit cnvme_exit(void)
 {
 	cnvme_pci_unregister();
+	cnvme_chrdev_exit();
+	class_unregister(&cnvme_subsys_class);
 	class_unregister(&cnvme_class);
 	destroy_workqueue(cnvme_wq);
 	cnvme_slab_exit();

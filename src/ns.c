@@ -35,8 +35,17 @@ static int cnvme_getgeo(struct block_device *bdev, struct hd_geometry *geo)
 	return 0;
 }
 
+static int cnvme_bdev_ioctl(struct block_device *bdev, cnvme_blk_mode_t mode,
+			    unsigned int cmd, unsigned long arg)
+{
+	return cnvme_ns_ioctl(bdev->bd_disk->private_data, cmd,
+			      (void __user *)arg);
+}
+
 static const struct block_device_operations cnvme_bdev_ops = {
 	.owner		= THIS_MODULE,
+	.ioctl		= cnvme_bdev_ioctl,
+	.compat_ioctl	= blkdev_compat_ptr_ioctl,
 	.getgeo		= cnvme_getgeo,
 	.free_disk	= cnvme_free_disk,
 };
@@ -268,6 +277,10 @@ static void cnvme_alloc_ns(struct cnvme_ctrl *ctrl, struct cnvme_ns_info *info)
 		put_disk(disk);
 		return;
 	}
+	ret = cnvme_ns_cdev_add(ns);
+	if (ret)
+		dev_warn(&ctrl->pdev->dev, "%s: no generic char device (%d)\n",
+			 disk->disk_name, ret);
 	if (!info->supported)
 		dev_warn(&ctrl->pdev->dev,
 			 "%s: format (%u-byte blocks, %u metadata bytes%s) not supported: capacity 0\n",
@@ -293,6 +306,7 @@ static void cnvme_remove_ns(struct cnvme_ns *ns)
 		blk_mq_unquiesce_queue(ns->disk->queue);
 	if (test_and_clear_bit(CNVME_NS_FROZEN, &ns->flags))
 		blk_mq_unfreeze_queue(ns->disk->queue);
+	cnvme_ns_cdev_del(ns);
 	del_gendisk(ns->disk);
 	ida_free(&ctrl->ns_ida, ns->instance);
 	put_disk(ns->disk);

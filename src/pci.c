@@ -163,7 +163,8 @@ static int cnvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = cnvme_setup_admin_irq(ctrl);
 	if (ret)
 		goto admin_exit;
-	ret = device_add(&ctrl->dev);
+	cnvme_ctrl_cdev_init(ctrl);
+	ret = cdev_device_add(&ctrl->cdev, &ctrl->dev);
 	if (ret)
 		goto free_irqs;
 	pci_set_drvdata(pdev, ctrl);
@@ -213,7 +214,8 @@ static void cnvme_remove(struct pci_dev *pdev)
 	cnvme_unmap_bar(ctrl);
 	mutex_unlock(&ctrl->lock);
 
-	device_del(&ctrl->dev);
+	cnvme_subsys_del(ctrl);
+	cdev_device_del(&ctrl->cdev, &ctrl->dev);
 	pci_set_drvdata(pdev, NULL);
 	put_device(&ctrl->dev);
 }

@@ -90,7 +90,7 @@ int cnvme_reset_sync(struct cnvme_ctrl *ctrl)
 		return -EBUSY;
 	}
 	flush_work(&ctrl->reset_work);
-	return cnvme_state(ctrl) == CNVME_STATE_LIVE ? 0 : -ENODEV;
+	return cnvme_state(ctrl) == CNVME_STATE_LIVE ? 0 : -ENETRESET;
 }
 
 /*
@@ -153,6 +153,10 @@ void cnvme_reset_work(struct work_struct *work)
 	if (ret)
 		goto dead;
 	cnvme_init_ctrl_limits(ctrl);
+	ret = cnvme_subsys_add(ctrl);
+	why = "cannot register the NVM subsystem";
+	if (ret)
+		goto dead;
 
 	ret = cnvme_setup_io_queues(ctrl);
 	why = "cannot create I/O queues";

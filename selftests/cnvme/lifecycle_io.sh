@@ -12,7 +12,7 @@ RELOADS=${LIFECYCLE_RELOADS:-100}
 BINDS=${LIFECYCLE_BINDS:-20}
 drv=/sys/bus/pci/drivers/$(pci_driver_name)
 devs=$(nvme_pci_devices)
-nr_ns=$(ls -d /sys/block/nvme* 2>/dev/null | wc -l)
+nr_ns=$(ns_disks | wc -l)
 tap_plan 4
 if [ "$TOPO" != three ]; then
 	for t in "unload/load cycles" "unbind/bind cycles" \
@@ -25,7 +25,7 @@ fi
 disks_back() {
 	tries=300
 	while [ "$tries" -gt 0 ]; do
-		n=$(ls -d /sys/block/nvme* 2>/dev/null | wc -l)
+		n=$(ns_disks | wc -l)
 		[ "$n" -ge "$nr_ns" ] && return 0
 		sleep 0.1
 		tries=$((tries - 1))
@@ -36,7 +36,7 @@ disks_back() {
 # background readers on every disk, until killed or failing
 start_io() {
 	pids=""
-	for d in /sys/block/nvme*; do
+	for d in $(ns_disks); do
 		fio --name=bg --thread --filename=/dev/$(basename "$d") --direct=1 \
 			--ioengine=io_uring --rw=randread --bs=4k --iodepth=16 \
 			--time_based --runtime=600 --output=/dev/null \

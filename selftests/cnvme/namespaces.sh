@@ -38,19 +38,19 @@ done
 
 # disk names: nvme<S>n<H> with H from 1, each H once
 names_ok() {
-	for d in /sys/block/nvme*; do
+	for d in $(ns_disks); do
 		n=$(basename "$d")
 		echo "$n" | grep -qE '^nvme[0-9]+n[0-9]+$' || { echo "bad name $n"; return 1; }
 	done
-	h=$(ls /sys/block | sed -n 's/^nvme[0-9]*n\([0-9]*\)$/\1/p' | sort -n | tr '\n' ' ')
-	want=$(seq 1 "$(ls -d /sys/block/nvme* | wc -l)" | tr '\n' ' ')
+	h=$(ns_disks | sed -n 's/.*nvme[0-9]*n\([0-9]*\)$/\1/p' | sort -n | tr '\n' ' ')
+	want=$(seq 1 "$(ns_disks | wc -l)" | tr '\n' ' ')
 	[ "$h" = "$want" ] || { echo "instances '$h', want '$want'"; return 1; }
 }
 tap_check "disk names nvme<S>n<H>, H = 1..N" names_ok
 
 misaligned() {
 	dev4k=""
-	for d in /sys/block/nvme*; do
+	for d in $(ns_disks); do
 		[ "$(cat "$d/queue/logical_block_size")" = 4096 ] && dev4k=/dev/$(basename "$d")
 	done
 	[ -n "$dev4k" ] || return 2
@@ -70,7 +70,7 @@ esac
 # reads of each namespace see that namespace: null-co reads zeroes, so
 # only the data topology can tell; elsewhere a read must simply succeed
 rw_ok() {
-	for d in /sys/block/nvme*; do
+	for d in $(ns_disks); do
 		lbs=$(cat "$d/queue/logical_block_size")
 		dd if=/dev/$(basename "$d") of=/dev/null bs="$lbs" count=256 iflag=direct 2>/dev/null || {
 			echo "read of $(basename "$d") failed"

@@ -176,9 +176,21 @@ log_since() {
 	dmesg | tail -n +"$(($1 + 1))"
 }
 
+# The namespace disks in /sys/block, nvme<S>n<H> only: the in-kernel
+# driver's hidden per-path disks (nvme<S>c<C>n<H>) are not namespaces.
+ns_disks() {
+	for d in /sys/block/nvme*; do
+		case ${d##*/} in
+		*c*) ;;
+		nvme*n*) echo "$d" ;;
+		esac
+	done
+	return 0
+}
+
 # The block device of namespace NSID on the first controller found.
 ns_dev() {
-	for d in /sys/block/nvme*n*; do
+	for d in $(ns_disks); do
 		[ -e "$d/nsid" ] || continue
 		if [ "$(cat "$d/nsid")" = "$1" ]; then
 			echo "/dev/$(basename "$d")"

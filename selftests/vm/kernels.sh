@@ -28,19 +28,16 @@ matches() { # matches RELEASE -> 0 if RELEASE passes the KERNELS filter
 	return 1
 }
 
-found=0
-for img in "$boot_dir"/vmlinuz-*; do
+list=$(for img in "$boot_dir"/vmlinuz-*; do
 	[ -f "$img" ] || continue
 	k=${img#"$boot_dir"/vmlinuz-}
 	[ -f "$mod_dir/$k/build/Makefile" ] || continue
 	matches "$k" || continue
 	printf '%s\n' "$k"
-	found=1
-done | sort -V
+done | sort -V)
 
-# sort hides the loop's status; recompute for the error message
-if [ -n "$filter" ] && [ -z "$("$0" 2>/dev/null | head -n1)" ]; then
-	echo "kernels.sh: no kernel matches KERNELS='$filter'" >&2
+if [ -z "$list" ]; then
+	echo "kernels.sh: no kernel with image and headers matches KERNELS='$filter'" >&2
 	exit 1
 fi
-: "$found"
+printf '%s\n' "$list"

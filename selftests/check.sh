@@ -1,0 +1,126 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The cnvme VM test matrix: every kernel (vm/kernels.sh, KERNELS= filters)
+# x every topology (TOPOS, default "one three file") x every driver
+# (DRIVER=cnvme|nvme|all, default cnvme), one VM boot each, in sequence.
+#
+# Other settings pass through to vm/run.sh: TESTS, MODPARAMS, TIMEOUT,
+# TEST_TIMEOUT, SELFTESTS_DIR, UNLOAD, APPEND, QEMU_ARGS.
+# PRE_PASSED, PRE_FAILED, PRE_SKIPPED: counts from checks run before this
+# one (static checks), added to the totals.
+# CHECK_DIR: where the runs go (default build/runs/check-<timestamp>).
+# VERBOSE=1: print every run's TAP (default: only the failed runs').
+#
+# Counting, from each run's tap.log: every result of a test case inside a
+# test program ("# ok N", "# not ok N"; "# SKIP" = skipped, "# TODO" on a
+# not ok = skipped) is one; a test program's "not ok" none of whose cases
+# failed (crash, timeout, kernel log) is one failure; a test program with
+# no case lines counts once by its own result; a run that did not complete
+# is one failure, and so is a run that run.sh failed with nothing counted
+# as failed (e.g. a kernel warning outside any test).
+#
+# Output: one line per run "<kver> <topo> <driver>: P passed, F failed,
+# S skipped (<dir>)", then as the last line "N passed, N failed, N skipped".
+# Exit status 0 only when nothing failed and at least one test ran.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+vm=$here/vm
+
+TOPOS=${TOPOS:-one three file}
+case ${DRIVER:-cnvme} in
+all) drivers="cnvme nvme" ;;
+cnvme | nvme) drivers=${DRIVER:-cnvme} ;;
+*)
+	echo "check.sh: DRIVER must be cnvme, nvme or all, not '$DRIVER'" >&2
+	drivers=
+	;;
+esac
+CHECK_DIR=${CHECK_DIR:-$root/build/runs/check-$(date +%Y%m%d-%H%M%S)}
+VERBOSE=${VERBOSE:-0}
+
+total_p=${PRE_PASSED:-0}
+total_f=${PRE_FAILED:-0}
+total_s=${PRE_SKIPPED:-0}
+ran=0 # test programs (not the driver load/unload pseudo tests) that ran
+
+# count TAPFILE -> "P F S T COMPLETE": T = test programs that ran
+count() {
+	awk '
+	function skip(line) { return toupper(line) ~ / # SKIP/ }
+	function todo(line) { return toupper(line) ~ / # TODO/ }
+	/^# (not )?ok [0-9]+/ {
+		cases++
+		if ($2 == "not") {
+			if (todo($0)) s++; else { f++; cf++ }
+		} else if (skip($0)) s++
+		else p++
+		next
+	}
+	/^(not )?ok [0-9]+/ {
+		if ($0 !~ /selftests: cnvme: driver (loads|unloads)/) t++
+		if ($1 == "not") {
+			if (cf == 0) f++
+		} else if (cases == 0) {
+			if (skip($0)) s++; else p++
+		}
+		cases = 0; cf = 0
+		next
+	}
+	/^# cnvme-run-complete/ { complete = 1 }
+	END { printf "%d %d %d %d %d\n", p, f, s, t, complete }
+	' "$1"
+}
+
+summaries=()
+if [ -z "$drivers" ]; then
+	total_f=$((total_f + 1))
+elif ! kernels=$("$vm/kernels.sh"); then
+	echo "check.sh: no kernel to test (image + headers; KERNELS='${KERNELS:-}')" >&2
+	total_f=$((total_f + 1))
+else
+	mkdir -p "$CHECK_DIR"
+	for kver in $kernels; do
+		for topo in $TOPOS; do
+			for drv in $drivers; do
+				dir=$CHECK_DIR/$kver-$topo-$drv
+				out=$dir.out
+				echo "=== $kver $topo $drv" >&2
+				rc=0
+				KVER=$kver TOPO=$topo DRIVER=$drv RUNDIR=$dir INTERACTIVE=0 \
+					"$vm/run.sh" >"$out" 2>&1 </dev/null || rc=$?
+				if [ -f "$dir/tap.log" ]; then
+					read -r p f s t complete < <(count "$dir/tap.log")
+				else
+					p=0 f=0 s=0 t=0 complete=0
+				fi
+				[ "$complete" = 1 ] || f=$((f + 1))
+				[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+				ran=$((ran + t))
+				total_p=$((total_p + p))
+				total_f=$((total_f + f))
+				total_s=$((total_s + s))
+				if [ "$VERBOSE" = 1 ] || [ "$f" -ne 0 ]; then
+					cat "$out"
+				fi
+				line="$kver $topo $drv: $p passed, $f failed, $s skipped ($dir)"
+				summaries+=("$line")
+				echo "$line"
+			done
+		done
+	done
+fi
+
+if [ ${#summaries[@]} -gt 1 ]; then
+	echo
+	printf '%s\n' "${summaries[@]}"
+fi
+status=0
+[ "$total_f" -eq 0 ] || status=1
+if [ -n "$drivers" ] && [ "$ran" -eq 0 ]; then
+	echo "check.sh: no test program ran in any VM"
+	status=1
+fi
+echo "$total_p passed, $total_f failed, $total_s skipped"
+exit $status

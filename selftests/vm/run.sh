@@ -1,0 +1,329 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot one QEMU VM and run the cnvme selftests in it.
+#
+#   KVER=6.1 TOPO=one DRIVER=cnvme selftests/vm/run.sh
+#   selftests/vm/run.sh --kver 6.12 --topo three --driver nvme --tests "a b"
+#
+# Settings (environment, or the option in brackets):
+#   KVER         kernel release or short form (6.1, 6.12) [--kver]
+#                default: the first of kernels.sh
+#   TOPO         topology, see topology.sh (one, three, file, two) [--topo]
+#                default: one
+#   DRIVER       cnvme (build/KVER/cnvme.ko, in-kernel nvme blacklisted) or
+#                nvme (the in-kernel driver) [--driver]; default cnvme
+#   TESTS        test names in build/selftests to run, space separated
+#                [--tests]; default: every executable there
+#   MODPARAMS    cnvme module parameters [--modparams]
+#   TIMEOUT      seconds for the whole VM run, QEMU killed after [--timeout]
+#                default 600 (none when interactive)
+#   TEST_TIMEOUT seconds per test inside the guest [--test-timeout]; 300
+#   INTERACTIVE  1: console on stdio, a shell after loading the driver
+#                [--interactive]
+#   RUNDIR       output directory [--rundir]; default
+#                build/runs/<kver>-<topo>-<driver>-<timestamp>
+#   SELFTESTS_DIR tests to copy into the guest; default build/selftests
+#   UNLOAD       0: skip the final "driver unloads" test; default 1
+#   BLACKLIST    modules kept out when DRIVER=cnvme (module_blacklist=);
+#                default "nvme"; "nvme,nvme_core" keeps nvme_core out too
+#   APPEND       extra kernel command line; QEMU_ARGS extra QEMU arguments
+#   MEM, SMP     guest memory and CPUs (1G, 2)
+#   KEEP         1: keep initrd and disk images in RUNDIR
+#
+# RUNDIR gets console.log (ttyS0: kernel console), tap.log (ttyS1: TAP),
+# dmesg.log (ttyS2: the whole kernel log at the end), qemu.log (QEMU's
+# stderr), cmdline and result (PASS/FAIL and why).
+#
+# Prints the TAP as the guest writes it, then "# run directory: DIR" and
+# the verdict.  Exit 0 only
+# when the guest finished ("# cnvme-run-complete"), no top-level test is
+# "not ok" and neither console.log nor dmesg.log shows a kernel bug, warning
+# or oops; 1 when the run failed, 2 on a setup error (nothing booted).
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+
+die() {
+	echo "run.sh: $*" >&2
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kver) KVER=$2; shift ;;
+	--topo) TOPO=$2; shift ;;
+	--driver) DRIVER=$2; shift ;;
+	--tests) TESTS=$2; shift ;;
+	--modparams) MODPARAMS=$2; shift ;;
+	--timeout) TIMEOUT=$2; shift ;;
+	--test-timeout) TEST_TIMEOUT=$2; shift ;;
+	--rundir) RUNDIR=$2; shift ;;
+	--interactive) INTERACTIVE=1 ;;
+	-h | --help)
+		sed -n '3,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'
+		exit 0
+		;;
+	*) die "unknown argument '$1' (--help)" ;;
+	esac
+	shift
+done
+
+TOPO=${TOPO:-one}
+DRIVER=${DRIVER:-cnvme}
+TESTS=${TESTS:-}
+MODPARAMS=${MODPARAMS:-}
+INTERACTIVE=${INTERACTIVE:-0}
+TEST_TIMEOUT=${TEST_TIMEOUT:-300}
+UNLOAD=${UNLOAD:-1}
+MEM=${MEM:-1G}
+SMP=${SMP:-2}
+KEEP=${KEEP:-0}
+BLACKLIST=${BLACKLIST-nvme}
+SELFTESTS_DIR=${SELFTESTS_DIR:-$root/build/selftests}
+if [ "$INTERACTIVE" = 1 ]; then
+	TIMEOUT=${TIMEOUT:-0}
+else
+	TIMEOUT=${TIMEOUT:-600}
+fi
+# after "# cnvme-run-complete" the guest gets this long to power off
+POWEROFF_GRACE=${POWEROFF_GRACE:-60}
+
+case $DRIVER in cnvme | nvme) ;; *) die "DRIVER must be cnvme or nvme, not '$DRIVER'" ;; esac
+case $TIMEOUT$TEST_TIMEOUT in *[!0-9]*) die "TIMEOUT and TEST_TIMEOUT are seconds" ;; esac
+
+# --- kernel ----------------------------------------------------------------
+if ! kernels=$(KERNELS=${KVER:-} "$here/kernels.sh"); then
+	die "no usable kernel for KVER='${KVER:-}'"
+fi
+if [ -n "${KVER:-}" ] && printf '%s\n' "$kernels" | grep -qxF "$KVER"; then
+	:
+elif [ "$(printf '%s\n' "$kernels" | wc -l)" -eq 1 ] || [ -z "${KVER:-}" ]; then
+	KVER=$(printf '%s\n' "$kernels" | head -n1)
+else
+	die "KVER='$KVER' is ambiguous: $(printf '%s' "$kernels" | tr '\n' ' ')"
+fi
+vmlinuz=/boot/vmlinuz-$KVER
+[ -r "$vmlinuz" ] || die "cannot read $vmlinuz"
+
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found (make deps)"
+expect=$("$here/topology.sh" --expect "$TOPO") || die "unknown topology '$TOPO'"
+eval "$expect"
+
+ko=
+if [ "$DRIVER" = cnvme ]; then
+	ko=$root/build/$KVER/cnvme.ko
+	[ -f "$ko" ] || die "no $ko: build it first (make)"
+fi
+
+# --- run directory ---------------------------------------------------------
+if [ -z "${RUNDIR:-}" ]; then
+	RUNDIR=$root/build/runs/$KVER-$TOPO-$DRIVER-$(date +%Y%m%d-%H%M%S)
+	i=1
+	base=$RUNDIR
+	while [ -e "$RUNDIR" ]; do
+		i=$((i + 1))
+		RUNDIR=$base.$i
+	done
+fi
+mkdir -p "$RUNDIR"
+RUNDIR=$(cd "$RUNDIR" && pwd)
+rm -f "$RUNDIR"/{console,tap,dmesg,qemu}.log "$RUNDIR/result"
+
+# --- initramfs: cached base + this run's overlay ---------------------------
+# uncompressed: saves the guest about 1 s of gunzip per boot
+base_cpio=$root/build/vm/base-$KVER.cpio
+"$here/mkinitramfs.sh" "$KVER" "$base_cpio" || die "building $base_cpio failed"
+
+ov=$RUNDIR/overlay
+rm -rf "$ov"
+mkdir -p "$ov/etc" "$ov/selftests"
+if [ -n "$ko" ]; then
+	mkdir -p "$ov/cnvme"
+	cp "$ko" "$ov/cnvme/cnvme.ko"
+fi
+if [ -d "$SELFTESTS_DIR" ]; then
+	cp -a "$SELFTESTS_DIR/." "$ov/selftests/"
+else
+	echo "run.sh: warning: no $SELFTESTS_DIR (make selftests): no tests to run" >&2
+fi
+cp "$here/guest-init.sh" "$ov/init"
+chmod 0755 "$ov/init"
+
+q() { # q VALUE: VALUE single-quoted for sh
+	printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
+}
+{
+	echo "DRIVER=$(q "$DRIVER")"
+	echo "TOPO=$(q "$TOPO")"
+	echo "KVER=$(q "$KVER")"
+	echo "TESTS=$(q "$TESTS")"
+	echo "EXPECT_SERIALS=$(q "$EXPECT_SERIALS")"
+	echo "EXPECT_MODEL=$(q "$EXPECT_MODEL")"
+	echo "EXPECT_NAMESPACES=$(q "$EXPECT_NAMESPACES")"
+	echo "MODPARAMS=$(q "$MODPARAMS")"
+	echo "TEST_TIMEOUT=$(q "$TEST_TIMEOUT")"
+	echo "INTERACTIVE=$(q "$INTERACTIVE")"
+	echo "UNLOAD=$(q "$UNLOAD")"
+} >"$ov/etc/testcfg"
+
+(cd "$ov" && find . -mindepth 1 | LC_ALL=C sort |
+	cpio --quiet -o -H newc -R 0:0 | gzip -n -1) >"$RUNDIR/overlay.cpio.gz"
+cat "$base_cpio" "$RUNDIR/overlay.cpio.gz" >"$RUNDIR/initrd.img"
+rm -rf "$ov"
+
+# --- QEMU ------------------------------------------------------------------
+mapfile -t topo_args < <("$here/topology.sh" "$TOPO" "$RUNDIR")
+[ "${#topo_args[@]}" -gt 0 ] || die "topology.sh $TOPO printed nothing"
+
+# slab_nomerge: the driver's own caches are never shared, so a leak is
+# reported when the module unloads
+append="console=ttyS0 quiet panic=-1 panic_on_warn=0 log_buf_len=8M printk.devkmsg=on slab_nomerge"
+if grep -qx 'CONFIG_KFENCE=y' "/boot/config-$KVER" 2>/dev/null; then
+	append="$append kfence.sample_interval=100"
+fi
+# cnvme runs keep the in-kernel driver off the controllers; nvme_core stays
+# loadable (a test loads it beside cnvme to see cnvme refuse to load)
+[ "$DRIVER" = cnvme ] && [ -n "$BLACKLIST" ] &&
+	append="$append module_blacklist=$BLACKLIST"
+append="$append ${APPEND:-}"
+
+if [ "$INTERACTIVE" = 1 ]; then
+	console=mon:stdio
+else
+	console=file:$RUNDIR/console.log
+fi
+qemu=(qemu-system-x86_64 -accel tcg -cpu max -m "$MEM" -smp "$SMP"
+	-nodefaults -display none -no-reboot
+	-kernel "$vmlinuz" -initrd "$RUNDIR/initrd.img" -append "$append"
+	-serial "$console" -serial "file:$RUNDIR/tap.log"
+	-serial "file:$RUNDIR/dmesg.log"
+	"${topo_args[@]}")
+# shellcheck disable=SC2206
+[ -n "${QEMU_ARGS:-}" ] && qemu+=(${QEMU_ARGS})
+printf '%q ' "${qemu[@]}" >"$RUNDIR/cmdline"
+echo >>"$RUNDIR/cmdline"
+
+echo "# $KVER $TOPO $DRIVER: booting ($RUNDIR)" >&2
+start=$(date +%s)
+qpid=
+cleanup() {
+	if [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; then
+		kill "$qpid" 2>/dev/null || true
+		sleep 1
+		kill -9 "$qpid" 2>/dev/null || true
+	fi
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
+
+complete() { grep -q '^# cnvme-run-complete' "$RUNDIR/tap.log" 2>/dev/null; }
+
+# stream_tap: print what the guest added to tap.log since the last call
+tap_printed=0
+stream_tap() {
+	local size
+	size=$(stat -c %s "$RUNDIR/tap.log" 2>/dev/null) || return 0
+	[ "$size" -gt "$tap_printed" ] || return 0
+	tail -c +$((tap_printed + 1)) "$RUNDIR/tap.log" | head -c $((size - tap_printed))
+	tap_printed=$size
+}
+
+timed_out=0 poweroff_hang=0 qrc=0
+if [ "$INTERACTIVE" = 1 ] && [ "$TIMEOUT" -eq 0 ]; then
+	"${qemu[@]}" 2>"$RUNDIR/qemu.log" || qrc=$?
+else
+	if [ "$INTERACTIVE" = 1 ]; then
+		"${qemu[@]}" 2>"$RUNDIR/qemu.log" &
+	else
+		"${qemu[@]}" </dev/null >/dev/null 2>"$RUNDIR/qemu.log" &
+	fi
+	qpid=$!
+	done_at=
+	while kill -0 "$qpid" 2>/dev/null; do
+		[ "$INTERACTIVE" = 1 ] || stream_tap
+		now=$(date +%s)
+		if [ -z "$done_at" ] && complete; then
+			done_at=$now
+		fi
+		if [ -n "$done_at" ] && [ $((now - done_at)) -ge "$POWEROFF_GRACE" ]; then
+			poweroff_hang=1
+			break
+		fi
+		if [ "$TIMEOUT" -gt 0 ] && [ $((now - start)) -ge "$TIMEOUT" ]; then
+			timed_out=1
+			break
+		fi
+		sleep 0.5
+	done
+	if [ "$timed_out" = 1 ] || [ "$poweroff_hang" = 1 ]; then
+		cleanup
+	fi
+	wait "$qpid" 2>/dev/null || qrc=$?
+	qpid=
+fi
+elapsed=$(($(date +%s) - start))
+
+# --- verdict ---------------------------------------------------------------
+for f in console tap dmesg; do
+	[ -f "$RUNDIR/$f.log" ] || : >"$RUNDIR/$f.log"
+done
+sed -i 's/\r$//' "$RUNDIR/console.log" "$RUNDIR/dmesg.log"
+FATAL='BUG:|WARNING:|Oops|Objects remaining|general protection|Call Trace|list_add corruption|list_del corruption|hung_task|blocked for more than|soft lockup|hard LOCKUP|Kernel panic|UBSAN:|detected stall|completion for unknown command id'
+
+if [ "$INTERACTIVE" != 1 ]; then
+	stream_tap
+	# a run cut short can leave a partial last line
+	[ -z "$(tail -c 1 "$RUNDIR/tap.log")" ] || echo
+fi
+
+reasons=()
+if [ "$INTERACTIVE" != 1 ]; then
+	complete || {
+		if [ "$timed_out" = 1 ]; then
+			what="guest hung: no end of run after ${TIMEOUT}s, QEMU killed"
+		elif grep -q 'Kernel panic' "$RUNDIR/console.log"; then
+			what="guest crashed: $(grep -m1 'Kernel panic' "$RUNDIR/console.log" | sed 's/^\[[^]]*\] *//')"
+		else
+			what="guest stopped (QEMU exit $qrc) before the end of the run"
+		fi
+		echo "not ok - $what; see $RUNDIR/console.log"
+		echo "# last lines of console.log:"
+		tail -n 40 "$RUNDIR/console.log" | sed 's/^/#   /'
+		reasons+=("$what")
+	}
+	if grep -q '^not ok' "$RUNDIR/tap.log"; then
+		reasons+=("$(grep -c '^not ok' "$RUNDIR/tap.log") test(s) not ok")
+	fi
+fi
+if [ "$INTERACTIVE" = 1 ] && [ "$timed_out" = 1 ]; then
+	echo "not ok - interactive session killed after TIMEOUT=${TIMEOUT}s"
+	reasons+=("killed after ${TIMEOUT}s")
+fi
+if [ "$poweroff_hang" = 1 ]; then
+	echo "not ok - guest did not power off within ${POWEROFF_GRACE}s of the end of the run; see $RUNDIR/console.log"
+	reasons+=("no power-off")
+fi
+for f in console dmesg; do
+	bad=$(grep -E "$FATAL" "$RUNDIR/$f.log" || true)
+	if [ -n "$bad" ]; then
+		echo "# $f.log has kernel errors:"
+		printf '%s\n' "$bad" | head -n 40 | sed 's/^/#   /'
+		reasons+=("kernel errors in $f.log")
+	fi
+done
+
+echo "# run directory: $RUNDIR"
+if [ "$KEEP" != 1 ]; then
+	rm -f "$RUNDIR/initrd.img" "$RUNDIR/overlay.cpio.gz"
+	[ ${#reasons[@]} -eq 0 ] && rm -f "$RUNDIR/nvme-file.img"
+fi
+if [ ${#reasons[@]} -eq 0 ]; then
+	echo "PASS ${elapsed}s" >"$RUNDIR/result"
+	echo "# PASS: $KVER $TOPO $DRIVER in ${elapsed}s"
+	exit 0
+fi
+msg=$(printf '%s; ' "${reasons[@]}")
+echo "FAIL ${elapsed}s: ${msg%; }" >"$RUNDIR/result"
+echo "# FAIL: $KVER $TOPO $DRIVER in ${elapsed}s: ${msg%; }"
+exit 1

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cnvme: the character devices: /dev/nvmeN for each controller (class
+ * "nvme", minor = controller instance) and /dev/ngXnY for each namespace
+ * (class "nvme-generic", minors in allocation order), with the block
+ * device's ioctls.
+ */
+#include <linux/cdev.h>
+#include <linux/fs.h>
+#include <linux/idr.h>
+
+#include "cnvme.h"
+
+#define CNVME_MINORS	(1U << MINORBITS)
+
+static dev_t cnvme_ctrl_base;
+static dev_t cnvme_ns_base;
+static DEFINE_IDA(cnvme_ns_minor_ida);
+
+struct class cnvme_ns_class = {
+	.name = "nvme-generic",
+};
+
+/* /dev/nvmeN opens only while the controller is live. */
+static int cnvme_dev_open(struct inode *inode, struct file *file)
+{
+	struct cnvme_ctrl *ctrl = container_of(inode->i_cdev, struct cnvme_ctrl,
+					       cdev);
+
+	if (cnvme_state(ctrl) != CNVME_STATE_LIVE)
+		return -EWOULDBLOCK;
+	file->private_data = ctrl;
+	return 0;
+}
+
+static const struct file_operations cnvme_dev_fops = {
+	.owner		= THIS_MODULE,
+	.open		= cnvme_dev_open,
+	.unlocked_ioctl	= cnvme_dev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+/* Before device_add of ctrl->dev: give it its number and char device. */
+void cnvme_ctrl_cdev_init(struct cnvme_ctrl *ctrl)
+{
+	ctrl->dev.devt = MKDEV(MAJOR(cnvme_ctrl_base), ctrl->instance);
+	cdev_init(&ctrl->cdev, &cnvme_dev_fops);
+	ctrl->cdev.owner = THIS_MODULE;
+}
+
+static int cnvme_ns_chr_open(struct inode *inode, struct file *file)
+{
+	struct cnvme_ns *ns = container_of(inode->i_cdev, struct cnvme_ns,
+					   cdev);
+
+	file->private_data = ns;
+	return 0;
+}
+
+static long cnvme_ns_chr_ioctl(struct file *file, unsigned int cmd,
+			       unsigned long arg)
+{
+	return cnvme_ns_ioctl(file->private_data, cmd, (void __user *)arg);
+}
+
+static const struct file_operations cnvme_ns_chr_fops = {
+	.owner		= THIS_MODULE,
+	.open		= cnvme_ns_chr_open,
+	.unlocked_ioctl	= cnvme_ns_chr_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+/* The generic device holds a reference on the disk, hence on ns. */
+static void cnvme_ns_cdev_release(struct device *dev)
+{
+	struct cnvme_ns *ns = container_of(dev, struct cnvme_ns, cdev_device);
+
+	ida_free(&cnvme_ns_minor_ida, MINOR(dev->devt));
+	put_disk(ns->disk);
+}
+
+/* /dev/ng<C>n<H>, a child of the controller device. */
+int cnvme_ns_cdev_add(struct cnvme_ns *ns)
+{
+	struct device *dev = &ns->cdev_device;
+	int minor, ret;
+
+	minor = ida_alloc_max(&cnvme_ns_minor_ida, CNVME_MINORS - 1,
+			      GFP_KERNEL);
+	if (minor < 0)
+		return minor;
+	device_initialize(dev);
+	dev->devt = MKDEV(MAJOR(cnvme_ns_base), minor);
+	dev->class = &cnvme_ns_class;
+	dev->parent = &ns->ctrl->dev;
+	dev->release = cnvme_ns_cdev_release;
+	get_device(disk_to_dev(ns->disk));
+	ret = dev_set_name(dev, "ng%dn%d", ns->ctrl->instance, ns->instance);
+	if (ret)
+		goto put;
+	cdev_init(&ns->cdev, &cnvme_ns_chr_fops);
+	ns->cdev.owner = THIS_MODULE;
+	ret = cdev_device_add(&ns->cdev, dev);
+	if (ret)
+		goto put;
+	ns->cdev_added = true;
+	return 0;
+put:
+	put_device(dev);
+	return ret;
+}
+
+void cnvme_ns_cdev_del(struct cnvme_ns *ns)
+{
+	if (!ns->cdev_added)
+		return;
+	ns->cdev_added = false;
+	cdev_device_del(&ns->cdev, &ns->cdev_device);
+	put_device(&ns->cdev_device);
+}
+
+int cnvme_chrdev_init(void)
+{
+	int ret;
+
+	ret = alloc_chrdev_region(&cnvme_ctrl_base, 0, CNVME_MINORS, "nvme");
+	if (ret)
+		return ret;
+	ret = alloc_chrdev_region(&cnvme_ns_base, 0, CNVME_MINORS,
+				  "nvme-generic");
+	if (ret)
+		goto free_ctrl;
+	ret = class_register(&cnvme_ns_class);
+	if (ret)
+		goto free_ns;
+	return 0;
+
+free_ns:
+	unregister_chrdev_region(cnvme_ns_base, CNVME_MINORS);
+free_ctrl:
+	unregister_chrdev_region(cnvme_ctrl_base, CNVME_MINORS);
+	return ret;
+}
+
+void cnvme_chrdev_exit(void)
+{
+	class_unregister(&cnvme_ns_class);
+	unregister_chrdev_region(cnvme_ns_base, CNVME_MINORS);
+	unregister_chrdev_region(cnvme_ctrl_base, CNVME_MINORS);
+	ida_destroy(&cnvme_ns_minor_ida);
+}

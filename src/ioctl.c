@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cnvme: NVMe passthrough ioctls, with the in-kernel driver's semantics:
+ * 0 on success, a positive NVMe status when the controller failed the
+ * command, -EINTR when the host cancelled it, another -errno otherwise.
+ * The result dword(s) are written back whenever the return is >= 0.
+ */
+#include <linux/blkdev.h>
+#include <linux/capability.h>
+#include <linux/compat.h>
+#include <linux/ptrace.h>
+#include <linux/uaccess.h>
+
+#include "cnvme.h"
+#include <linux/cnvme_ioctl.h>
+
+static void __user *cnvme_user_ptr(u64 addr)
+{
+	if (in_compat_syscall())
+		addr = (u32)addr;
+	return (void __user *)(uintptr_t)addr;
+}
+
+/* A passthrough command, whatever structure it came in. */
+struct cnvme_user_cmd {
+	struct nvme_command cmd;
+	u64 addr;
+	u32 data_len;		/* bytes, or iovecs with @vec */
+	u64 metadata;
+	u32 metadata_len;
+	u32 timeout_ms;
+	bool vec;
+};
+
+static int cnvme_execute_user(struct request_queue *q,
+			      struct cnvme_user_cmd *uc, u64 *result)
+{
+	struct cnvme_iod *iod;
+	struct request *rq;
+	struct bio *bio = NULL;
+	blk_status_t sts;
+	int ret;
+
+	if (uc->metadata && uc->metadata_len)
+		return -EINVAL;	/* metadata passthrough is not supported yet */
+
+	rq = blk_mq_alloc_request(q, nvme_is_write(&uc->cmd) ? REQ_OP_DRV_OUT :
+				  REQ_OP_DRV_IN, 0);
+	if (IS_ERR(rq))
+		return PTR_ERR(rq);
+	rq->cmd_flags |= REQ_FAILFAST_DRIVER;
+	if (uc->timeout_ms)
+		rq->timeout = msecs_to_jiffies(uc->timeout_ms);
+	iod = blk_mq_rq_to_pdu(rq);
+	iod->cmd = uc->cmd;
+
+	if (uc->addr && uc->data_len) {
+		ret = blk_rq_map_user_io(rq, NULL, cnvme_user_ptr(uc->addr),
+					 uc->data_len, GFP_KERNEL, uc->vec, 0,
+					 false, rq_data_dir(rq));
+		if (ret)
+			goto free_rq;
+		bio = rq->bio;
+	}
+
+	iod->status = 0;
+	iod->cancelled = false;
+	sts = blk_execute_rq(rq, false);
+	if (iod->cancelled)
+		ret = -EINTR;
+	else if (iod->status)
+		ret = iod->status;
+	else
+		ret = blk_status_to_errno(sts);
+	if (ret >= 0 && result)
+		*result = le64_to_cpu(iod->result.u64);
+	if (bio)
+		blk_rq_unmap_user(bio);
+free_rq:
+	blk_mq_free_request(rq);
+	return ret;
+}
+
+static void cnvme_fill_cmd(struct nvme_command *c, u8 opcode, u32 nsid,
+			   const u32 *cdw2_3, const u32 *cdw10_15)
+{
+	memset(c, 0, sizeof(*c));
+	c->common.opcode = opcode;
+	c->common.nsid = cpu_to_le32(nsid);
+	c->common.cdw2[0] = cpu_to_le32(cdw2_3[0]);
+	c->common.cdw2[1] = cpu_to_le32(cdw2_3[1]);
+	c->common.cdw10 = cpu_to_le32(cdw10_15[0]);
+	c->common.cdw11 = cpu_to_le32(cdw10_15[1]);
+	c->common.cdw12 = cpu_to_le32(cdw10_15[2]);
+	c->common.cdw13 = cpu_to_le32(cdw10_15[3]);
+	c->common.cdw14 = cpu_to_le32(cdw10_15[4]);
+	c->common.cdw15 = cpu_to_le32(cdw10_15[5]);
+}
+
+/* I/O commands on a namespace must name that namespace. */
+static int cnvme_check_nsid(struct cnvme_ns *ns, u32 nsid)
+{
+	if (!ns || nsid == ns->nsid)
+		return 0;
+	dev_err(&ns->ctrl->pdev->dev,
+		"%s: nsid (%u) in command does not match nsid (%u) of namespace\n",
+		ns->disk->disk_name, nsid, ns->nsid);
+	return -EINVAL;
+}
+
+/*
+ * NVME_IOCTL_{ADMIN,IO}_CMD: @ns is NULL for admin commands.  The
+ * 32-bit structure writes back dword 0 of the result.
+ */
+static int cnvme_user_cmd32(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
+			    struct cnvme_passthru_cmd __user *ucmd)
+{
+	struct cnvme_passthru_cmd c;
+	struct cnvme_user_cmd uc = { };
+	u32 cdw2_3[2], cdw10_15[6];
+	u64 result = 0;
+	int ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EACCES;
+	if (copy_from_user(&c, ucmd, sizeof(c)))
+		return -EFAULT;
+	if (c.flags)
+		return -EINVAL;
+	ret = cnvme_check_nsid(ns, c.nsid);
+	if (ret)
+		return ret;
+
+	cdw2_3[0] = c.cdw2;
+	cdw2_3[1] = c.cdw3;
+	cdw10_15[0] = c.cdw10;
+	cdw10_15[1] = c.cdw11;
+	cdw10_15[2] = c.cdw12;
+	cdw10_15[3] = c.cdw13;
+	cdw10_15[4] = c.cdw14;
+	cdw10_15[5] = c.cdw15;
+	cnvme_fill_cmd(&uc.cmd, c.opcode, c.nsid, cdw2_3, cdw10_15);
+	uc.addr = c.addr;
+	uc.data_len = c.data_len;
+	uc.metadata = c.metadata;
+	uc.metadata_len = c.metadata_len;
+	uc.timeout_ms = c.timeout_ms;
+
+	ret = cnvme_execute_user(ns ? ns->disk->queue : ctrl->admin_q, &uc,
+				 &result);
+	if (ret >= 0 && put_user((u32)result, &ucmd->result))
+		return -EFAULT;
+	return ret;
+}
+
+/* The 64-bit structure; @vec: data is an iovec array of vec_cnt entries. */
+static int cnvme_user_cmd64(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
+			    struct cnvme_passthru_cmd64 __user *ucmd, bool vec)
+{
+	struct cnvme_passthru_cmd64 c;
+	struct cnvme_user_cmd uc = { };
+	u32 cdw2_3[2], cdw10_15[6];
+	u64 result = 0;
+	int ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EACCES;
+	if (copy_from_user(&c, ucmd, sizeof(c)))
+		return -EFAULT;
+	if (c.flags)
+		return -EINVAL;
+	ret = cnvme_check_nsid(ns, c.nsid);
+	if (ret)
+		return ret;
+
+	cdw2_3[0] = c.cdw2;
+	cdw2_3[1] = c.cdw3;
+	cdw10_15[0] = c.cdw10;
+	cdw10_15[1] = c.cdw11;
+	cdw10_15[2] = c.cdw12;
+	cdw10_15[3] = c.cdw13;
+	cdw10_15[4] = c.cdw14;
+	cdw10_15[5] = c.cdw15;
+	cnvme_fill_cmd(&uc.cmd, c.opcode, c.nsid, cdw2_3, cdw10_15);
+	uc.addr = c.addr;
+	uc.data_len = c.data_len;
+	uc.metadata = c.metadata;
+	uc.metadata_len = c.metadata_len;
+	uc.timeout_ms = c.timeout_ms;
+	uc.vec = vec;
+
+	ret = cnvme_execute_user(ns ? ns->disk->queue : ctrl->admin_q, &uc,
+				 &result);
+	if (ret >= 0 && put_user(result, &ucmd->result))
+		return -EFAULT;
+	return ret;
+}
+
+/* NVME_IOCTL_SUBMIT_IO: read, write or compare of whole blocks. */
+static int cnvme_submit_io(struct cnvme_ns *ns, struct cnvme_user_io __user *uio)
+{
+	struct cnvme_user_cmd uc = { };
+	struct cnvme_user_io io;
+	u64 length;
+
+	if (copy_from_user(&io, uio, sizeof(io)))
+		return -EFAULT;
+	if (io.flags)
+		return -EINVAL;
+	switch (io.opcode) {
+	case nvme_cmd_write:
+	case nvme_cmd_read:
+	case nvme_cmd_compare:
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (io.metadata)
+		return -EINVAL;	/* metadata passthrough is not supported yet */
+
+	length = ((u64)io.nblocks + 1) << ns->lba_shift;
+	if (length > U32_MAX)
+		return -EINVAL;
+	uc.cmd.rw.opcode = io.opcode;
+	uc.cmd.rw.nsid = cpu_to_le32(ns->nsid);
+	uc.cmd.rw.slba = cpu_to_le64(io.slba);
+	uc.cmd.rw.length = cpu_to_le16(io.nblocks);
+	uc.cmd.rw.control = cpu_to_le16(io.control);
+	uc.cmd.rw.dsmgmt = cpu_to_le32(io.dsmgmt);
+	uc.cmd.rw.reftag = cpu_to_le32(io.reftag);
+	uc.cmd.common.cdw15 = cpu_to_le32(io.apptag | (u32)io.appmask << 16);
+	uc.addr = io.addr;
+	uc.data_len = length;
+	return cnvme_execute_user(ns->disk->queue, &uc, NULL);
+}
+
+/* Ioctls of the namespace nodes: the block device and /dev/ngXnY. */
+long cnvme_ns_ioctl(struct cnvme_ns *ns, unsigned int cmd, void __user *argp)
+{
+	struct cnvme_ctrl *ctrl = ns->ctrl;
+
+	switch (cmd) {
+	case CNVME_IOCTL_ID:
+		force_successful_syscall_return();
+		return ns->nsid;
+	case CNVME_IOCTL_ADMIN_CMD:
+		return cnvme_user_cmd32(ctrl, NULL, argp);
+	case CNVME_IOCTL_ADMIN64_CMD:
+		return cnvme_user_cmd64(ctrl, NULL, argp, false);
+	case CNVME_IOCTL_IO_CMD:
+		return cnvme_user_cmd32(ctrl, ns, argp);
+	case CNVME_IOCTL_IO64_CMD:
+		return cnvme_user_cmd64(ctrl, ns, argp, false);
+	case CNVME_IOCTL_IO64_CMD_VEC:
+		return cnvme_user_cmd64(ctrl, ns, argp, true);
+	case CNVME_IOCTL_SUBMIT_IO:
+		return cnvme_submit_io(ns, argp);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/*
+ * The deprecated I/O path of the controller node: it works only when the
+ * controller has exactly one namespace.
+ */
+static int cnvme_dev_user_io(struct cnvme_ctrl *ctrl, void __user *argp)
+{
+	struct cnvme_ns *ns;
+	int ret;
+
+	mutex_lock(&ctrl->ns_lock);
+	if (list_empty(&ctrl->namespaces)) {
+		ret = -ENOTTY;
+		goto unlock;
+	}
+	ns = list_first_entry(&ctrl->namespaces, struct cnvme_ns, entry);
+	if (!list_is_singular(&ctrl->namespaces)) {
+		dev_warn(&ctrl->pdev->dev,
+			 "%s: NVME_IOCTL_IO_CMD on the controller needs a single namespace; use the namespace's node\n",
+			 dev_name(&ctrl->dev));
+		ret = -EINVAL;
+		goto unlock;
+	}
+	dev_warn(&ctrl->pdev->dev,
+		 "%s: using NVME_IOCTL_IO_CMD on the controller is deprecated; use the namespace's node\n",
+		 dev_name(&ctrl->dev));
+	get_device(disk_to_dev(ns->disk));
+	mutex_unlock(&ctrl->ns_lock);
+
+	ret = cnvme_user_cmd32(ctrl, ns, argp);
+	put_device(disk_to_dev(ns->disk));
+	return ret;
+
+unlock:
+	mutex_unlock(&ctrl->ns_lock);
+	return ret;
+}
+
+/* Ioctls of the controller node /dev/nvmeN. */
+long cnvme_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct cnvme_ctrl *ctrl = file->private_data;
+	void __user *argp = (void __user *)arg;
+
+	switch (cmd) {
+	case CNVME_IOCTL_ADMIN_CMD:
+		return cnvme_user_cmd32(ctrl, NULL, argp);
+	case CNVME_IOCTL_ADMIN64_CMD:
+		return cnvme_user_cmd64(ctrl, NULL, argp, false);
+	case CNVME_IOCTL_IO_CMD:
+		return cnvme_dev_user_io(ctrl, argp);
+	case CNVME_IOCTL_RESET:
+		if (!capable(CAP_SYS_ADMIN))
+			return -EACCES;
+		dev_warn(&ctrl->pdev->dev, "%s: resetting controller\n",
+			 dev_name(&ctrl->dev));
+		return cnvme_reset_sync(ctrl);
+	case CNVME_IOCTL_SUBSYS_RESET:
+		if (!capable(CAP_SYS_ADMIN))
+			return -EACCES;
+		return cnvme_subsystem_reset(ctrl);
+	case CNVME_IOCTL_RESCAN:
+		if (!capable(CAP_SYS_ADMIN))
+			return -EACCES;
+		if (cnvme_state(ctrl) == CNVME_STATE_LIVE && ctrl->tagset_ready)
+			queue_work(cnvme_wq, &ctrl->scan_work);
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}
