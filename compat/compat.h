@@ -17,11 +17,28 @@
 #define CNVME_KERNEL_6_12 1
 #endif
 
+/* io_uring passthrough: the command payload inside the 128-byte SQE. */
+#ifdef CNVME_KERNEL_6_12
+#include <linux/io_uring/cmd.h>
+
+static inline const void *cnvme_uring_cmd_payload(struct io_uring_cmd *c)
+{
+	return io_uring_sqe_cmd(c->sqe);
+}
+#else
+#include <linux/io_uring.h>
+
+static inline const void *cnvme_uring_cmd_payload(struct io_uring_cmd *c)
+{
+	return c->cmd;
+}
+#endif
+
 /* The open mode block device operations are given. */
 #ifdef CNVME_KERNEL_6_12
-typedef blk_mode_t cnvme_blk_mode_t;
+#define cnvme_blk_mode_t	blk_mode_t
 #else
-typedef fmode_t cnvme_blk_mode_t;
+#define cnvme_blk_mode_t	fmode_t
 #endif
 
 /* A request queue without a disk (the admin queue). */

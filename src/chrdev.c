@@ -11,7 +11,7 @@
 
 #include "cnvme.h"
 
-#define CNVME_MINORS	(1U << MINORBITS)
+#define CNVME_MINORS	BIT(MINORBITS)
 
 static dev_t cnvme_ctrl_base;
 static dev_t cnvme_ns_base;
@@ -38,6 +38,7 @@ static const struct file_operations cnvme_dev_fops = {
 	.open		= cnvme_dev_open,
 	.unlocked_ioctl	= cnvme_dev_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
+	.uring_cmd	= cnvme_dev_uring_cmd,
 };
 
 /* Before device_add of ctrl->dev: give it its number and char device. */
@@ -68,6 +69,7 @@ static const struct file_operations cnvme_ns_chr_fops = {
 	.open		= cnvme_ns_chr_open,
 	.unlocked_ioctl	= cnvme_ns_chr_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
+	.uring_cmd	= cnvme_ns_uring_cmd,
 };
 
 /* The generic device holds a reference on the disk, hence on ns. */

@@ -336,6 +336,12 @@ void cnvme_ns_cdev_del(struct cnvme_ns *ns);
 long cnvme_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 long cnvme_ns_ioctl(struct cnvme_ns *ns, unsigned int cmd, void __user *argp);
 
+/* uring.c */
+struct io_uring_cmd;
+int cnvme_ns_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags);
+int cnvme_dev_uring_cmd(struct io_uring_cmd *ioucmd,
+			unsigned int issue_flags);
+
 /* subsys.c */
 extern struct class cnvme_subsys_class;
 int cnvme_subsys_add(struct cnvme_ctrl *ctrl);

@@ -4,6 +4,7 @@
  * in the formats the in-kernel driver uses (libnvme parses them).
  */
 #include <linux/blkdev.h>
+#include <linux/string.h>
 #include <linux/sysfs.h>
 
 #include "cnvme.h"
@@ -165,13 +166,99 @@ static ssize_t nsid_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(nsid);
 
+static bool cnvme_nonzero(const void *p, size_t len)
+{
+	return !!memchr_inv(p, 0, len);
+}
+
+/* A name for the namespace that stays the same across boots and hosts. */
+static ssize_t wwid_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct cnvme_ns *ns = dev_to_disk(dev)->private_data;
+	struct cnvme_ns_ids *ids = &ns->ids;
+	struct cnvme_ctrl *ctrl = ns->ctrl;
+	int sn = sizeof(ctrl->serial), mn = sizeof(ctrl->model);
+
+	if (!uuid_is_null(&ids->uuid))
+		return sysfs_emit(buf, "uuid.%pU\n", &ids->uuid);
+	if (cnvme_nonzero(ids->nguid, sizeof(ids->nguid)))
+		return sysfs_emit(buf, "eui.%16phN\n", ids->nguid);
+	if (cnvme_nonzero(ids->eui64, sizeof(ids->eui64)))
+		return sysfs_emit(buf, "eui.%8phN\n", ids->eui64);
+	while (sn > 0 && (ctrl->serial[sn - 1] == ' ' || !ctrl->serial[sn - 1]))
+		sn--;
+	while (mn > 0 && (ctrl->model[mn - 1] == ' ' || !ctrl->model[mn - 1]))
+		mn--;
+	return sysfs_emit(buf, "nvme.%04x-%*phN-%*phN-%08x\n",
+			  le16_to_cpu(ctrl->id->vid), sn, ctrl->serial, mn,
+			  ctrl->model, ns->nsid);
+}
+static DEVICE_ATTR_RO(wwid);
+
+static ssize_t uuid_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct cnvme_ns_ids *ids =
+		&((struct cnvme_ns *)dev_to_disk(dev)->private_data)->ids;
+
+	/* without a UUID, the NGUID in UUID form, as nvme_core shows it */
+	if (uuid_is_null(&ids->uuid))
+		return sysfs_emit(buf, "%pU\n", ids->nguid);
+	return sysfs_emit(buf, "%pU\n", &ids->uuid);
+}
+static DEVICE_ATTR_RO(uuid);
+
+static ssize_t nguid_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct cnvme_ns *ns = dev_to_disk(dev)->private_data;
+
+	return sysfs_emit(buf, "%pU\n", ns->ids.nguid);
+}
+static DEVICE_ATTR_RO(nguid);
+
+static ssize_t eui_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	struct cnvme_ns *ns = dev_to_disk(dev)->private_data;
+
+	return sysfs_emit(buf, "%8ph\n", ns->ids.eui64);
+}
+static DEVICE_ATTR_RO(eui);
+
 static struct attribute *cnvme_ns_attrs[] = {
 	&dev_attr_nsid.attr,
+	&dev_attr_wwid.attr,
+	&dev_attr_uuid.attr,
+	&dev_attr_nguid.attr,
+	&dev_attr_eui.attr,
 	NULL
 };
 
+/* uuid, nguid and eui appear only when the namespace has such an id. */
+static umode_t cnvme_ns_attr_visible(struct kobject *kobj,
+				     struct attribute *a, int n)
+{
+	struct cnvme_ns *ns = dev_to_disk(kobj_to_dev(kobj))->private_data;
+	struct cnvme_ns_ids *ids = &ns->ids;
+
+	if (a == &dev_attr_uuid.attr)
+		return !uuid_is_null(&ids->uuid) ||
+		       cnvme_nonzero(ids->nguid, sizeof(ids->nguid)) ?
+		       a->mode : 0;
+	if (a == &dev_attr_nguid.attr)
+		return cnvme_nonzero(ids->nguid, sizeof(ids->nguid)) ?
+		       a->mode : 0;
+	if (a == &dev_attr_eui.attr)
+		return cnvme_nonzero(ids->eui64, sizeof(ids->eui64)) ?
+		       a->mode : 0;
+	return a->mode;
+}
+
 static const struct attribute_group cnvme_ns_group = {
 	.attrs = cnvme_ns_attrs,
+	.is_visible = cnvme_ns_attr_visible,
 };
 
 const struct attribute_group *cnvme_ns_groups[] = {

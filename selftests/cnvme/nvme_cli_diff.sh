@@ -1,0 +1,104 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Differential nvme-cli test: the same commands against cnvme and against
+# the in-kernel driver, in one boot, outputs and exit codes compared after
+# normalising only what must differ (counters that move, timestamps).
+# Needs both drivers loadable: run with DRIVER=cnvme and BLACKLIST= (the
+# check's differential pass does); skipped otherwise.
+. "${SELFTESTS:-/selftests}/lib/cnvme.sh"
+
+out=/tmp/nvme-diff
+mkdir -p "$out"
+data=/tmp/nvme-diff/data
+dd if=/dev/urandom of="$data" bs=4096 count=8 2>/dev/null
+
+# name|command line (run with eval); $N is the namespace block device
+cmds=(
+	"list|nvme list"
+	"list-v|nvme list -v"
+	"list-json|nvme list -o json"
+	"list-subsys|nvme list-subsys"
+	"id-ctrl|nvme id-ctrl /dev/nvme0"
+	"id-ctrl-H|nvme id-ctrl -H /dev/nvme0"
+	"id-ctrl-json|nvme id-ctrl -o json /dev/nvme0"
+	"id-ctrl-ng|nvme id-ctrl /dev/ng0n1"
+	"id-ns-blk|nvme id-ns \$N"
+	"id-ns-ng|nvme id-ns /dev/ng0n1"
+	"id-ns-ctrl-nsid|nvme id-ns /dev/nvme0 -n 1"
+	"id-ns-ctrl-noid|nvme id-ns /dev/nvme0"
+	"ns-descs|nvme ns-descs \$N"
+	"list-ns|nvme list-ns /dev/nvme0"
+	"smart-log|nvme smart-log /dev/nvme0"
+	"fw-log|nvme fw-log /dev/nvme0"
+	"error-log|nvme error-log /dev/nvme0 -e 4"
+	"effects-log|nvme effects-log /dev/nvme0"
+	"get-log-fw|nvme get-log /dev/nvme0 -i 3 -l 512"
+	"get-feature-walk|nvme get-feature /dev/nvme0"
+	"get-feature-ns|nvme get-feature \$N -f 5"
+	"set-get-feature|nvme set-feature /dev/nvme0 -f 6 -v 1 && nvme get-feature /dev/nvme0 -f 6"
+	"write|nvme write \$N -s 64 -c 7 -z 4096 -d $data"
+	"read|nvme read \$N -s 64 -c 7 -z 4096 -d /dev/stdout | md5sum"
+	"compare|nvme compare \$N -s 64 -c 7 -z 4096 -d $data"
+	"flush|nvme flush \$N"
+	"dsm|nvme dsm \$N -a 1 -b 8 -s 4096 -d"
+	"write-zeroes|nvme write-zeroes \$N -s 8192 -c 15"
+	"io-passthru-read|nvme io-passthru \$N -o 2 -n 1 --cdw10=64 --cdw12=7 -l 4096 -r -b | md5sum"
+	"admin-passthru-id|nvme admin-passthru /dev/nvme0 -o 6 --cdw10=1 -l 4096 -r -b | md5sum"
+	"admin-passthru-bad|nvme admin-passthru /dev/nvme0 -o 0xc1 -l 0"
+	"io-passthru-badnsid|nvme io-passthru \$N -o 0 -n 7"
+	"reset|nvme reset /dev/nvme0"
+	"ns-rescan|nvme ns-rescan /dev/nvme0"
+	"subsystem-reset|nvme subsystem-reset /dev/nvme0"
+	"fw-download|nvme fw-download /dev/nvme0 -f $data"
+	"fw-commit|nvme fw-commit /dev/nvme0 -s 1 -a 1"
+	"device-self-test|nvme device-self-test /dev/nvme0 -s 1"
+	"reset-on-blk|nvme reset \$N"
+)
+
+# what must differ between two runs, or between two drivers' timing
+normalise() {
+	sed -E \
+	    -e 's/^(data_units_read|data_units_written|host_read_commands|host_write_commands|controller_busy_time|power_on_hours|unsafe_shutdowns|power_cycles|num_err_log_entries)([[:space:]]*:).*/\1\2 N/' \
+	    -e 's/"(data_units_read|data_units_written|host_read_commands|host_write_commands|controller_busy_time|power_on_hours|unsafe_shutdowns|power_cycles|num_err_log_entries)":[0-9]+/"\1":N/' \
+	    -e 's/^(Data Units Read|Data Units Written)([[:space:]]*:).*/\1\2 N/' \
+	    -e 's/[0-9.]+ (sec|usec|msec)/T \1/g'
+}
+
+run_all() {
+	local tag=$1 N
+	N=$(wait_ns_dev 1 30) || return 1
+	for c in "${cmds[@]}"; do
+		name=${c%%|*}
+		line=${c#*|}
+		eval "$line" </dev/null >"$out/$name.$tag" 2>&1
+		echo "exit=$?" >>"$out/$name.$tag"
+	done
+}
+
+tap_plan ${#cmds[@]}
+skip_all() {
+	for c in "${cmds[@]}"; do tap_skip "${c%%|*}" "$1"; done
+	tap_exit
+}
+[ "$DRIVER" = cnvme ] || skip_all "compares cnvme with the reference: runs in cnvme runs"
+need_data_topology || skip_all "needs a namespace that stores data (TOPO=file)"
+grep -q "module_blacklist=[^ ]*nvme" /proc/cmdline &&
+	skip_all "the in-kernel driver is blacklisted in this boot (run with BLACKLIST=)"
+
+run_all cnvme || skip_all "no namespace 1 on cnvme"
+driver_unload || skip_all "cnvme does not unload"
+DRIVER=nvme driver_load || { driver_load; skip_all "the in-kernel driver does not load"; }
+DRIVER=nvme wait_ctrls_live 30
+run_all nvme
+DRIVER=nvme driver_unload
+driver_load && wait_ctrls_live 30
+
+for c in "${cmds[@]}"; do
+	name=${c%%|*}
+	if diff <(normalise <"$out/$name.nvme") <(normalise <"$out/$name.cnvme") >"$out/$name.diff"; then
+		tap_ok "$name: same output and exit code ($(tail -n 1 "$out/$name.cnvme"))"
+	else
+		tap_fail "$name: output differs (< in-kernel, > cnvme)" "$(head -n 20 "$out/$name.diff")"
+	fi
+done
+tap_exit
