@@ -3,8 +3,8 @@
 # Differential nvme-cli test: the same commands against cnvme and against
 # the in-kernel driver, in one boot, outputs and exit codes compared after
 # normalising only what must differ (counters that move, timestamps).
-# Needs both drivers loadable: run with DRIVER=cnvme and BLACKLIST= (the
-# check's differential pass does); skipped otherwise.
+# Runs in cnvme runs of the file topology, loading the in-kernel driver
+# in turn; skipped elsewhere.
 . "${SELFTESTS:-/selftests}/lib/cnvme.sh"
 
 out=/tmp/nvme-diff
@@ -83,7 +83,7 @@ skip_all() {
 [ "$DRIVER" = cnvme ] || skip_all "compares cnvme with the reference: runs in cnvme runs"
 need_data_topology || skip_all "needs a namespace that stores data (TOPO=file)"
 grep -q "module_blacklist=[^ ]*nvme" /proc/cmdline &&
-	skip_all "the in-kernel driver is blacklisted in this boot (run with BLACKLIST=)"
+	skip_all "the in-kernel driver cannot load in this boot (module_blacklist)"
 
 run_all cnvme || skip_all "no namespace 1 on cnvme"
 driver_unload || skip_all "cnvme does not unload"

@@ -24,7 +24,8 @@
 #                build/runs/<kver>-<topo>-<driver>-<timestamp>
 #   SELFTESTS_DIR tests to copy into the guest; default build/selftests
 #   UNLOAD       0: skip the final "driver unloads" test; default 1
-#   BLACKLIST    modules kept out when DRIVER=cnvme (module_blacklist=);
+#   BLACKLIST    modules blacklisted when DRIVER=cnvme (modprobe.blacklist=:
+#                nothing loads them on its own, an explicit insmod still can);
 #                default "nvme"; "nvme,nvme_core" keeps nvme_core out too
 #   APPEND       extra kernel command line; QEMU_ARGS extra QEMU arguments
 #   MEM, SMP     guest memory and CPUs (1G, 2)
@@ -185,7 +186,7 @@ fi
 # cnvme runs keep the in-kernel driver off the controllers; nvme_core stays
 # loadable (a test loads it beside cnvme to see cnvme refuse to load)
 [ "$DRIVER" = cnvme ] && [ -n "$BLACKLIST" ] &&
-	append="$append module_blacklist=$BLACKLIST"
+	append="$append modprobe.blacklist=$BLACKLIST"
 append="$append ${APPEND:-}"
 
 if [ "$INTERACTIVE" = 1 ]; then
