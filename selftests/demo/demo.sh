@@ -4,7 +4,7 @@
 # nvme-cli, and a short fio run.  Printed as TAP so the runner keeps it.
 . "${SELFTESTS:-/selftests}/lib/cnvme.sh"
 
-tap_plan 5
+tap_plan 7
 show() {
 	echo "\$ $*"
 	"$@" 2>&1
@@ -20,12 +20,11 @@ dev=$(wait_ns_dev 1 30) && tap_ok "namespace 1 is $dev" || tap_fail "namespace 1
 show lsblk -o NAME,SIZE,LOG-SEC,PHY-SEC,MIN-IO,RQ-SIZE,DISC-MAX
 show grep nvme /proc/interrupts
 
-# nvme-cli needs the controller char device, which comes with issue 4
-if [ -c /dev/nvme0 ]; then
-	show nvme list && tap_ok "nvme list" || tap_fail "nvme list"
-else
-	tap_skip "nvme list" "no /dev/nvme0 char device yet (management plane not landed)"
-fi
+show nvme list && tap_ok "nvme list" || tap_fail "nvme list"
+show nvme list-subsys
+{ show nvme id-ctrl /dev/nvme0 | head -n 24; } && tap_ok "nvme id-ctrl" || tap_fail "nvme id-ctrl"
+show nvme smart-log /dev/nvme0 && tap_ok "nvme smart-log" || tap_fail "nvme smart-log"
+show nvme id-ns "$dev" | head -n 12
 
 show fio --name=demo --filename="$dev" --direct=1 --ioengine=io_uring \
 	--rw=randrw --bs=4k --iodepth=32 --size=64M --time_based --runtime=5 \
