@@ -6,8 +6,8 @@
 . "${SELFTESTS:-/selftests}/lib/cnvme.sh"
 
 cases="io_uring-4k-qd32-2jobs io_uring-512-qd1 libaio-64k-qd128 psync-1m \
-io_uring-bssplit-qd32 libaio-readback-qd128 data-survives-reload \
-io_uring-hipri-polled"
+io_uring-bssplit-qd32 libaio-readback-qd128 io_uring-randrw-mixed \
+data-survives-reload io_uring-hipri-polled libaio-64k-sgl"
 set -- $cases
 tap_plan $#
 
@@ -54,9 +54,12 @@ FIO_JOB=libaio-64k-qd128
 run_fio libaio-readback-qd128 --ioengine=libaio --rw=randwrite --bs=64k \
 	--iodepth=128 --size=32M --offset=80M --verify_only
 FIO_JOB=
+run_fio io_uring-randrw-mixed --ioengine=io_uring --rw=randrw --rwmixread=50 \
+	--bs=8k --iodepth=32 --size=16M --offset=232M
 
-# polled completions need a poll queue: reload with poll_queues=1
-if driver_reload poll_queues=1 && dev=$(wait_ns_dev 1 30); then
+# polled completions need a poll queue, SGLs a low threshold: reload with
+# poll_queues=1 sgl_threshold=1 (both drivers have these parameters)
+if driver_reload poll_queues=1 sgl_threshold=1 && dev=$(wait_ns_dev 1 30); then
 	# what psync-1m wrote before the reload reads back intact
 	FIO_JOB=psync-1m
 	run_fio data-survives-reload --ioengine=psync --rw=randwrite --bs=1M \
@@ -70,9 +73,13 @@ if driver_reload poll_queues=1 && dev=$(wait_ns_dev 1 30); then
 	else
 		tap_fail io_uring-hipri-polled "io_poll is '$(cat "$q" 2>&1)' with poll_queues=1"
 	fi
+	# multi-segment requests now go out as SGLs where the controller has them
+	run_fio libaio-64k-sgl --ioengine=libaio --rw=randwrite --bs=64k \
+		--iodepth=32 --size=16M --offset=240M --verify_backlog=64
 else
 	tap_fail data-survives-reload "reload with poll_queues=1 failed"
 	tap_fail io_uring-hipri-polled "reload with poll_queues=1 failed"
+	tap_fail libaio-64k-sgl "reload with sgl_threshold=1 failed"
 fi
 driver_reload >/dev/null 2>&1 || log "reload without parameters failed"
 tap_exit
