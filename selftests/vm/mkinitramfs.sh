@@ -117,7 +117,8 @@ ln -sf bash "$stage/bin/sh"
 install_bin "$(which_bin mke2fs)" /sbin/mke2fs /sbin/mkfs.ext4 /sbin/mkfs.ext2 \
 	/sbin/mkfs.ext3
 install_bin "$(which_bin e2fsck)" /sbin/e2fsck /sbin/fsck.ext4
-install_bin "$(which_bin blkdiscard)" /sbin/blkdiscard
+# busybox has a blkdiscard (without -z) in /usr/bin, ahead of /sbin in PATH
+install_bin "$(which_bin blkdiscard)" /usr/bin/blkdiscard /sbin/blkdiscard
 install_bin "$(which_bin lsblk)" /bin/lsblk
 install_bin "$(which_bin blkzone)" /sbin/blkzone
 # coreutils timeout (exit 124 on expiry, -k) and dd (iflag=direct etc.)
