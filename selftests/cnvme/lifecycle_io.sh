@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # Load/unload and unbind/bind cycles, idle and with I/O running: every
 # cycle ends with live controllers and disks, I/O caught by an unbind
-# ends with an error (never a hang), an unload under I/O is refused (open
-# disks hold the module), and nothing leaks or warns (the runner checks
-# the kernel log after each test).
+# ends with an error (never a hang), cnvme refuses to unload under I/O
+# (open disks hold the module; the in-kernel driver's multipath disks
+# belong to nvme_core, so its rmmod may go through and the I/O must then
+# end), and nothing leaks or warns (the runner checks the kernel log after
+# each test).
 . "${SELFTESTS:-/selftests}/lib/cnvme.sh"
 
 pids=""
@@ -82,16 +84,22 @@ reload_cycles() {
 	i=0
 	while [ "$i" -lt "$count" ]; do
 		i=$((i + 1))
+		unloaded=0
 		if [ "$with_io" = 1 ]; then
-			# open disks pin the module: unload must be refused
+			# open disks pin cnvme, so its unload is refused; the
+			# in-kernel driver's multipath disks belong to nvme_core,
+			# so rmmod nvme goes through: then the readers must end
 			start_io || return 1
 			if driver_unload 2>/dev/null; then
-				echo "cycle $i: unloaded with disks open"
-				return 1
+				[ "$DRIVER" = cnvme ] &&
+					{ echo "cycle $i: cnvme unloaded with disks open"; return 1; }
+				unloaded=1
 			fi
 			stop_io || return 1
 		fi
-		driver_unload || { echo "cycle $i: unload failed"; return 1; }
+		if [ "$unloaded" = 0 ]; then
+			driver_unload || { echo "cycle $i: unload failed"; return 1; }
+		fi
 		driver_load || { echo "cycle $i: load failed"; return 1; }
 		wait_ctrls_live 30 || { echo "cycle $i: not live"; return 1; }
 		disks_back || { echo "cycle $i: disks missing"; return 1; }
@@ -121,7 +129,7 @@ bind_cycles() {
 
 tap_check "$RELOADS unload/load cycles" reload_cycles 0 "$RELOADS"
 tap_check "$BINDS unbind/bind cycles" bind_cycles 0 "$BINDS"
-tap_check "$((BINDS / 2)) unloads refused under I/O, then done" reload_cycles 1 $((BINDS / 2))
+tap_check "$((BINDS / 2)) unloads under I/O: refused (or I/O ends), then done" reload_cycles 1 $((BINDS / 2))
 tap_check "$BINDS unbind/bind cycles under I/O" bind_cycles 1 "$BINDS"
 # a failed case may leave readers behind
 for p in $pids; do
