@@ -332,7 +332,20 @@ void cnvme_ctrl_cdev_init(struct cnvme_ctrl *ctrl);
 int cnvme_ns_cdev_add(struct cnvme_ns *ns);
 void cnvme_ns_cdev_del(struct cnvme_ns *ns);
 
-/* ioctl.c */
+/* ioctl.c: a passthrough command, whatever structure it came in */
+struct cnvme_user_cmd {
+	struct nvme_command cmd;
+	u64 addr;
+	u32 data_len;		/* bytes, or iovecs with @vec */
+	u64 metadata;
+	u32 metadata_len;
+	u32 timeout_ms;
+	bool vec;
+};
+
+struct cnvme_uring_cmd;
+int cnvme_parse_user_cmd(struct cnvme_ns *ns, const struct cnvme_uring_cmd *c,
+			 struct cnvme_user_cmd *uc, bool vec);
 long cnvme_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 long cnvme_ns_ioctl(struct cnvme_ns *ns, unsigned int cmd, void __user *argp);
 

@@ -9,6 +9,7 @@
 #include <linux/capability.h>
 #include <linux/compat.h>
 #include <linux/ptrace.h>
+#include <linux/stddef.h>
 #include <linux/uaccess.h>
 
 #include "cnvme.h"
@@ -20,17 +21,6 @@ static void __user *cnvme_user_ptr(u64 addr)
 		addr = (u32)addr;
 	return (void __user *)(uintptr_t)addr;
 }
-
-/* A passthrough command, whatever structure it came in. */
-struct cnvme_user_cmd {
-	struct nvme_command cmd;
-	u64 addr;
-	u32 data_len;		/* bytes, or iovecs with @vec */
-	u64 metadata;
-	u32 metadata_len;
-	u32 timeout_ms;
-	bool vec;
-};
 
 static int cnvme_execute_user(struct request_queue *q,
 			      struct cnvme_user_cmd *uc, u64 *result)
@@ -81,22 +71,6 @@ free_rq:
 	return ret;
 }
 
-static void cnvme_fill_cmd(struct nvme_command *c, u8 opcode, u32 nsid,
-			   const u32 *cdw2_3, const u32 *cdw10_15)
-{
-	memset(c, 0, sizeof(*c));
-	c->common.opcode = opcode;
-	c->common.nsid = cpu_to_le32(nsid);
-	c->common.cdw2[0] = cpu_to_le32(cdw2_3[0]);
-	c->common.cdw2[1] = cpu_to_le32(cdw2_3[1]);
-	c->common.cdw10 = cpu_to_le32(cdw10_15[0]);
-	c->common.cdw11 = cpu_to_le32(cdw10_15[1]);
-	c->common.cdw12 = cpu_to_le32(cdw10_15[2]);
-	c->common.cdw13 = cpu_to_le32(cdw10_15[3]);
-	c->common.cdw14 = cpu_to_le32(cdw10_15[4]);
-	c->common.cdw15 = cpu_to_le32(cdw10_15[5]);
-}
-
 /* I/O commands on a namespace must name that namespace. */
 static int cnvme_check_nsid(struct cnvme_ns *ns, u32 nsid)
 {
@@ -109,90 +83,84 @@ static int cnvme_check_nsid(struct cnvme_ns *ns, u32 nsid)
 }
 
 /*
- * NVME_IOCTL_{ADMIN,IO}_CMD: @ns is NULL for admin commands.  The
- * 32-bit structure writes back dword 0 of the result.
+ * The three user command structures (32- and 64-bit ioctls, io_uring)
+ * share their first 72 bytes, laid out as struct cnvme_uring_cmd: turn
+ * them into the command to send.  @ns is NULL for admin commands.
  */
-static int cnvme_user_cmd32(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
-			    struct cnvme_passthru_cmd __user *ucmd)
+int cnvme_parse_user_cmd(struct cnvme_ns *ns, const struct cnvme_uring_cmd *c,
+			 struct cnvme_user_cmd *uc, bool vec)
 {
-	struct cnvme_passthru_cmd c;
-	struct cnvme_user_cmd uc = { };
-	u32 cdw2_3[2], cdw10_15[6];
-	u64 result = 0;
+	struct nvme_command *cmd = &uc->cmd;
 	int ret;
 
-	if (!capable(CAP_SYS_ADMIN))
-		return -EACCES;
-	if (copy_from_user(&c, ucmd, sizeof(c)))
-		return -EFAULT;
-	if (c.flags)
+	if (c->flags)
 		return -EINVAL;
-	ret = cnvme_check_nsid(ns, c.nsid);
+	ret = cnvme_check_nsid(ns, c->nsid);
 	if (ret)
 		return ret;
 
-	cdw2_3[0] = c.cdw2;
-	cdw2_3[1] = c.cdw3;
-	cdw10_15[0] = c.cdw10;
-	cdw10_15[1] = c.cdw11;
-	cdw10_15[2] = c.cdw12;
-	cdw10_15[3] = c.cdw13;
-	cdw10_15[4] = c.cdw14;
-	cdw10_15[5] = c.cdw15;
-	cnvme_fill_cmd(&uc.cmd, c.opcode, c.nsid, cdw2_3, cdw10_15);
-	uc.addr = c.addr;
-	uc.data_len = c.data_len;
-	uc.metadata = c.metadata;
-	uc.metadata_len = c.metadata_len;
-	uc.timeout_ms = c.timeout_ms;
-
-	ret = cnvme_execute_user(ns ? ns->disk->queue : ctrl->admin_q, &uc,
-				 &result);
-	if (ret >= 0 && put_user((u32)result, &ucmd->result))
-		return -EFAULT;
-	return ret;
+	memset(uc, 0, sizeof(*uc));
+	cmd->common.opcode = c->opcode;
+	cmd->common.nsid = cpu_to_le32(c->nsid);
+	cmd->common.cdw2[0] = cpu_to_le32(c->cdw2);
+	cmd->common.cdw2[1] = cpu_to_le32(c->cdw3);
+	cmd->common.cdw10 = cpu_to_le32(c->cdw10);
+	cmd->common.cdw11 = cpu_to_le32(c->cdw11);
+	cmd->common.cdw12 = cpu_to_le32(c->cdw12);
+	cmd->common.cdw13 = cpu_to_le32(c->cdw13);
+	cmd->common.cdw14 = cpu_to_le32(c->cdw14);
+	cmd->common.cdw15 = cpu_to_le32(c->cdw15);
+	uc->addr = c->addr;
+	uc->data_len = c->data_len;
+	uc->metadata = c->metadata;
+	uc->metadata_len = c->metadata_len;
+	uc->timeout_ms = c->timeout_ms;
+	uc->vec = vec;
+	return 0;
 }
 
-/* The 64-bit structure; @vec: data is an iovec array of vec_cnt entries. */
-static int cnvme_user_cmd64(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
-			    struct cnvme_passthru_cmd64 __user *ucmd, bool vec)
+/*
+ * NVME_IOCTL_{ADMIN,IO}_CMD (@is64 false: dword 0 of the result written
+ * back) and their 64-bit forms (dwords 0 and 1).  @ns is NULL for admin
+ * commands; @vec: the data is an iovec array of data_len entries.
+ */
+static int cnvme_user_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
+			  void __user *argp, bool is64, bool vec)
 {
-	struct cnvme_passthru_cmd64 c;
-	struct cnvme_user_cmd uc = { };
-	u32 cdw2_3[2], cdw10_15[6];
+	struct cnvme_user_cmd uc;
+	struct cnvme_uring_cmd c;
 	u64 result = 0;
 	int ret;
 
+	BUILD_BUG_ON(sizeof(struct cnvme_passthru_cmd) != sizeof(c));
+	BUILD_BUG_ON(offsetof(struct cnvme_passthru_cmd, timeout_ms) !=
+		     offsetof(struct cnvme_uring_cmd, timeout_ms));
+	BUILD_BUG_ON(offsetof(struct cnvme_passthru_cmd64, timeout_ms) !=
+		     offsetof(struct cnvme_uring_cmd, timeout_ms));
+
 	if (!capable(CAP_SYS_ADMIN))
 		return -EACCES;
-	if (copy_from_user(&c, ucmd, sizeof(c)))
+	if (copy_from_user(&c, argp, sizeof(c)))
 		return -EFAULT;
-	if (c.flags)
-		return -EINVAL;
-	ret = cnvme_check_nsid(ns, c.nsid);
+	ret = cnvme_parse_user_cmd(ns, &c, &uc, vec);
 	if (ret)
 		return ret;
 
-	cdw2_3[0] = c.cdw2;
-	cdw2_3[1] = c.cdw3;
-	cdw10_15[0] = c.cdw10;
-	cdw10_15[1] = c.cdw11;
-	cdw10_15[2] = c.cdw12;
-	cdw10_15[3] = c.cdw13;
-	cdw10_15[4] = c.cdw14;
-	cdw10_15[5] = c.cdw15;
-	cnvme_fill_cmd(&uc.cmd, c.opcode, c.nsid, cdw2_3, cdw10_15);
-	uc.addr = c.addr;
-	uc.data_len = c.data_len;
-	uc.metadata = c.metadata;
-	uc.metadata_len = c.metadata_len;
-	uc.timeout_ms = c.timeout_ms;
-	uc.vec = vec;
-
 	ret = cnvme_execute_user(ns ? ns->disk->queue : ctrl->admin_q, &uc,
 				 &result);
-	if (ret >= 0 && put_user(result, &ucmd->result))
-		return -EFAULT;
+	if (ret < 0)
+		return ret;
+	if (is64) {
+		struct cnvme_passthru_cmd64 __user *u = argp;
+
+		if (put_user(result, &u->result))
+			return -EFAULT;
+	} else {
+		struct cnvme_passthru_cmd __user *u = argp;
+
+		if (put_user((u32)result, &u->result))
+			return -EFAULT;
+	}
 	return ret;
 }
 
@@ -244,15 +212,15 @@ long cnvme_ns_ioctl(struct cnvme_ns *ns, unsigned int cmd, void __user *argp)
 		force_successful_syscall_return();
 		return ns->nsid;
 	case CNVME_IOCTL_ADMIN_CMD:
-		return cnvme_user_cmd32(ctrl, NULL, argp);
+		return cnvme_user_cmd(ctrl, NULL, argp, false, false);
 	case CNVME_IOCTL_ADMIN64_CMD:
-		return cnvme_user_cmd64(ctrl, NULL, argp, false);
+		return cnvme_user_cmd(ctrl, NULL, argp, true, false);
 	case CNVME_IOCTL_IO_CMD:
-		return cnvme_user_cmd32(ctrl, ns, argp);
+		return cnvme_user_cmd(ctrl, ns, argp, false, false);
 	case CNVME_IOCTL_IO64_CMD:
-		return cnvme_user_cmd64(ctrl, ns, argp, false);
+		return cnvme_user_cmd(ctrl, ns, argp, true, false);
 	case CNVME_IOCTL_IO64_CMD_VEC:
-		return cnvme_user_cmd64(ctrl, ns, argp, true);
+		return cnvme_user_cmd(ctrl, ns, argp, true, true);
 	case CNVME_IOCTL_SUBMIT_IO:
 		return cnvme_submit_io(ns, argp);
 	default:
@@ -288,7 +256,7 @@ static int cnvme_dev_user_io(struct cnvme_ctrl *ctrl, void __user *argp)
 	get_device(disk_to_dev(ns->disk));
 	mutex_unlock(&ctrl->ns_lock);
 
-	ret = cnvme_user_cmd32(ctrl, ns, argp);
+	ret = cnvme_user_cmd(ctrl, ns, argp, false, false);
 	put_device(disk_to_dev(ns->disk));
 	return ret;
 
@@ -305,9 +273,9 @@ long cnvme_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 	switch (cmd) {
 	case CNVME_IOCTL_ADMIN_CMD:
-		return cnvme_user_cmd32(ctrl, NULL, argp);
+		return cnvme_user_cmd(ctrl, NULL, argp, false, false);
 	case CNVME_IOCTL_ADMIN64_CMD:
-		return cnvme_user_cmd64(ctrl, NULL, argp, false);
+		return cnvme_user_cmd(ctrl, NULL, argp, true, false);
 	case CNVME_IOCTL_IO_CMD:
 		return cnvme_dev_user_io(ctrl, argp);
 	case CNVME_IOCTL_RESET:

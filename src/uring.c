@@ -60,14 +60,12 @@ static int cnvme_uring_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 			   struct io_uring_cmd *ioucmd, unsigned int issue_flags,
 			   bool vec)
 {
-	const struct cnvme_uring_cmd *c = cnvme_uring_cmd_payload(ioucmd);
 	struct cnvme_uring_pdu *pdu = cnvme_uring_pdu(ioucmd);
 	struct request_queue *q = ns ? ns->disk->queue : ctrl->admin_q;
-	struct nvme_command cmd = { };
+	struct cnvme_uring_cmd c;
+	struct cnvme_user_cmd uc;
 	struct cnvme_iod *iod;
 	struct request *rq;
-	u32 data_len, nsid, timeout_ms;
-	u64 addr;
 	int ret;
 
 	if ((issue_flags & (IO_URING_F_SQE128 | IO_URING_F_CQE32)) !=
@@ -77,47 +75,29 @@ static int cnvme_uring_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 		return -EOPNOTSUPP;
 	if (!capable(CAP_SYS_ADMIN))
 		return -EACCES;
-	if (READ_ONCE(c->flags))
-		return -EINVAL;
 
-	nsid = READ_ONCE(c->nsid);
-	if (ns && nsid != ns->nsid) {
-		dev_err(&ctrl->pdev->dev,
-			"%s: nsid (%u) in command does not match nsid (%u) of namespace\n",
-			ns->disk->disk_name, nsid, ns->nsid);
-		return -EINVAL;
-	}
-	if (READ_ONCE(c->metadata) && READ_ONCE(c->metadata_len))
+	/* one snapshot of the SQE, which user space may still be writing */
+	memcpy(&c, cnvme_uring_cmd_payload(ioucmd), sizeof(c));
+	ret = cnvme_parse_user_cmd(ns, &c, &uc, vec);
+	if (ret)
+		return ret;
+	if (uc.metadata && uc.metadata_len)
 		return -EINVAL;	/* metadata passthrough is not supported yet */
 
-	cmd.common.opcode = READ_ONCE(c->opcode);
-	cmd.common.nsid = cpu_to_le32(nsid);
-	cmd.common.cdw2[0] = cpu_to_le32(READ_ONCE(c->cdw2));
-	cmd.common.cdw2[1] = cpu_to_le32(READ_ONCE(c->cdw3));
-	cmd.common.cdw10 = cpu_to_le32(READ_ONCE(c->cdw10));
-	cmd.common.cdw11 = cpu_to_le32(READ_ONCE(c->cdw11));
-	cmd.common.cdw12 = cpu_to_le32(READ_ONCE(c->cdw12));
-	cmd.common.cdw13 = cpu_to_le32(READ_ONCE(c->cdw13));
-	cmd.common.cdw14 = cpu_to_le32(READ_ONCE(c->cdw14));
-	cmd.common.cdw15 = cpu_to_le32(READ_ONCE(c->cdw15));
-	addr = READ_ONCE(c->addr);
-	data_len = READ_ONCE(c->data_len);
-	timeout_ms = READ_ONCE(c->timeout_ms);
-
-	rq = blk_mq_alloc_request(q, nvme_is_write(&cmd) ? REQ_OP_DRV_OUT :
+	rq = blk_mq_alloc_request(q, nvme_is_write(&uc.cmd) ? REQ_OP_DRV_OUT :
 				  REQ_OP_DRV_IN,
 				  (issue_flags & IO_URING_F_NONBLOCK) ?
 				  BLK_MQ_REQ_NOWAIT : 0);
 	if (IS_ERR(rq))
 		return PTR_ERR(rq);
 	rq->cmd_flags |= REQ_FAILFAST_DRIVER;
-	if (timeout_ms)
-		rq->timeout = msecs_to_jiffies(timeout_ms);
+	if (uc.timeout_ms)
+		rq->timeout = msecs_to_jiffies(uc.timeout_ms);
 	iod = blk_mq_rq_to_pdu(rq);
-	iod->cmd = cmd;
+	iod->cmd = uc.cmd;
 
 	pdu->bio = NULL;
-	if (addr && data_len) {
+	if (uc.addr && uc.data_len) {
 		if (ioucmd->flags & IORING_URING_CMD_FIXED) {
 			struct iov_iter iter;
 
@@ -125,7 +105,7 @@ static int cnvme_uring_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 				ret = -EINVAL;
 				goto free_rq;
 			}
-			ret = io_uring_cmd_import_fixed(addr, data_len,
+			ret = io_uring_cmd_import_fixed(uc.addr, uc.data_len,
 							rq_data_dir(rq), &iter,
 							ioucmd);
 			if (!ret)
@@ -133,9 +113,9 @@ static int cnvme_uring_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 							  GFP_KERNEL);
 		} else {
 			ret = blk_rq_map_user_io(rq, NULL,
-						 u64_to_user_ptr(addr), data_len,
-						 GFP_KERNEL, vec, 0, false,
-						 rq_data_dir(rq));
+						 u64_to_user_ptr(uc.addr),
+						 uc.data_len, GFP_KERNEL, vec, 0,
+						 false, rq_data_dir(rq));
 		}
 		if (ret)
 			goto free_rq;
