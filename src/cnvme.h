@@ -370,5 +370,6 @@ int cnvme_identify_ctrl(struct cnvme_ctrl *ctrl);
 /* sysfs.c */
 extern const struct attribute_group *cnvme_ctrl_groups[];
 extern const struct attribute_group *cnvme_ns_groups[];
+ssize_t cnvme_show_id_str(char *buf, const char *s, int len);
 
 #endif /* CNVME_H */

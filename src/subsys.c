@@ -26,7 +26,7 @@ static ssize_t model_show(struct device *dev, struct device_attribute *attr,
 {
 	struct cnvme_subsys *s = to_subsys(dev);
 
-	return sysfs_emit(buf, "%.*s\n", (int)sizeof(s->model), s->model);
+	return cnvme_show_id_str(buf, s->model, sizeof(s->model));
 }
 static DEVICE_ATTR_RO(model);
 
@@ -35,7 +35,7 @@ static ssize_t serial_show(struct device *dev, struct device_attribute *attr,
 {
 	struct cnvme_subsys *s = to_subsys(dev);
 
-	return sysfs_emit(buf, "%.*s\n", (int)sizeof(s->serial), s->serial);
+	return cnvme_show_id_str(buf, s->serial, sizeof(s->serial));
 }
 static DEVICE_ATTR_RO(serial);
 
@@ -44,8 +44,7 @@ static ssize_t firmware_rev_show(struct device *dev,
 {
 	struct cnvme_subsys *s = to_subsys(dev);
 
-	return sysfs_emit(buf, "%.*s\n", (int)sizeof(s->firmware_rev),
-			  s->firmware_rev);
+	return cnvme_show_id_str(buf, s->firmware_rev, sizeof(s->firmware_rev));
 }
 static DEVICE_ATTR_RO(firmware_rev);
 

@@ -10,7 +10,7 @@
 #include "cnvme.h"
 
 /* Identify strings are shown whole, padding included, as nvme_core does. */
-static ssize_t cnvme_show_id_str(char *buf, const char *s, int len)
+ssize_t cnvme_show_id_str(char *buf, const char *s, int len)
 {
 	return sysfs_emit(buf, "%.*s\n", len, s);
 }
