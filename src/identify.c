@@ -61,8 +61,17 @@ int cnvme_identify_ctrl(struct cnvme_ctrl *ctrl)
 		return ret < 0 ? ret : -EIO;
 	}
 
-	kfree(ctrl->id);
-	ctrl->id = id;
+	/*
+	 * After a reset, refresh the copy in place: sysfs readers and the
+	 * namespace scan may hold ctrl->id while the reset work runs.
+	 */
+	if (ctrl->id) {
+		memcpy(ctrl->id, id, sizeof(*id));
+		kfree(id);
+		id = ctrl->id;
+	} else {
+		ctrl->id = id;
+	}
 	ctrl->cntlid = le16_to_cpu(id->cntlid);
 	ctrl->rtd3e = le32_to_cpu(id->rtd3e);
 	memcpy(ctrl->serial, id->sn, sizeof(ctrl->serial));
