@@ -37,8 +37,10 @@ static inline const void *cnvme_uring_cmd_payload(struct io_uring_cmd *c)
 /* The open mode block device operations are given. */
 #ifdef CNVME_KERNEL_6_12
 #define cnvme_blk_mode_t	blk_mode_t
+#define CNVME_BLK_OPEN_WRITE	BLK_OPEN_WRITE
 #else
 #define cnvme_blk_mode_t	fmode_t
+#define CNVME_BLK_OPEN_WRITE	FMODE_WRITE
 #endif
 
 /* A request queue without a disk (the admin queue). */
@@ -55,6 +57,57 @@ cnvme_compat_alloc_queue(struct blk_mq_tag_set *set, void *queuedata)
 	return q;
 #endif
 }
+
+/*
+ * Limits of the admin queue, once Identify Controller gave MDTS: user
+ * passthrough maps its buffers as PRPs under these.
+ */
+static inline int cnvme_compat_admin_limits(struct request_queue *q,
+					    unsigned int max_hw_sectors,
+					    unsigned short max_segments,
+					    unsigned long virt_boundary)
+{
+#ifdef CNVME_KERNEL_6_12
+	struct queue_limits lim = queue_limits_start_update(q);
+
+	lim.max_hw_sectors = max_hw_sectors;
+	lim.max_segments = max_segments;
+	lim.virt_boundary_mask = virt_boundary;
+	lim.dma_alignment = 3;
+	return queue_limits_commit_update(q, &lim);
+#else
+	blk_queue_max_hw_sectors(q, max_hw_sectors);
+	blk_queue_max_segments(q, max_segments);
+	blk_queue_virt_boundary(q, virt_boundary);
+	blk_queue_dma_alignment(q, 3);
+	return 0;
+#endif
+}
+
+/*
+ * SUBMIT_IO with PRACT: does the controller insert and strip all the
+ * metadata, so that the caller passes none?  6.12 compares the metadata
+ * size with the PI size (0 without PI); 6.1 with the 8-byte tuple.
+ */
+static inline bool cnvme_pract_strips_meta(u16 ms, u8 pi_type)
+{
+#ifdef CNVME_KERNEL_6_12
+	return ms == (pi_type ? sizeof(struct t10_pi_tuple) : 0);
+#else
+	return ms == sizeof(struct t10_pi_tuple);
+#endif
+}
+
+/*
+ * Who may send passthrough commands.  6.1 asks for CAP_SYS_ADMIN on every
+ * passthrough path but SUBMIT_IO; 6.12 lets unprivileged callers send
+ * harmless commands and checks SUBMIT_IO too (effects.c has the rules).
+ */
+#ifdef CNVME_KERNEL_6_12
+#define CNVME_FINE_PERMISSIONS	1
+#else
+#define CNVME_FINE_PERMISSIONS	0
+#endif
 
 /*
  * ->queue_rqs() takes a struct rq_list on 6.12 and a bare request list

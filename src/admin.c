@@ -12,8 +12,8 @@
 #include "cnvme.h"
 #include "compat.h"
 
-/* One tag stays free for the Asynchronous Event Request. */
-#define CNVME_ADMIN_TAGS	(CNVME_ADMIN_DEPTH - 2)
+/* The tags below the AER's command identifier; one SQ slot stays empty. */
+#define CNVME_ADMIN_TAGS	CNVME_AEN_CID
 
 static blk_status_t cnvme_admin_queue_rq(struct blk_mq_hw_ctx *hctx,
 					 const struct blk_mq_queue_data *bd)

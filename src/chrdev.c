@@ -61,7 +61,8 @@ static int cnvme_ns_chr_open(struct inode *inode, struct file *file)
 static long cnvme_ns_chr_ioctl(struct file *file, unsigned int cmd,
 			       unsigned long arg)
 {
-	return cnvme_ns_ioctl(file->private_data, cmd, (void __user *)arg);
+	return cnvme_ns_ioctl(file->private_data, cmd, (void __user *)arg,
+			      false, file->f_mode & FMODE_WRITE);
 }
 
 static const struct file_operations cnvme_ns_chr_fops = {

@@ -20,6 +20,7 @@
 #include <linux/dmapool.h>
 #include <linux/mempool.h>
 #include <linux/mutex.h>
+#include <linux/rwsem.h>
 #include <linux/nvme.h>
 #include <linux/pci.h>
 #include <linux/spinlock.h>
@@ -144,7 +145,12 @@ enum {
 
 enum {
 	CNVME_ADMIN_STOPPED,	/* admin queue quiesced by the driver */
+	CNVME_CAPS_CHANGED,	/* a user command changed the capabilities */
+	CNVME_AEN_ARMED,	/* an AER is outstanding on the controller */
 };
+
+/* The AER's command identifier: just above the admin tag set. */
+#define CNVME_AEN_CID		(CNVME_ADMIN_DEPTH - 2)
 
 struct cnvme_ctrl {
 	struct device dev;	/* class "nvme" device, name nvme<instance> */
@@ -164,9 +170,12 @@ struct cnvme_ctrl {
 	spinlock_t state_lock;	/* state */
 	enum cnvme_state state;
 	struct mutex lock;	/* serialises enable/disable/teardown */
+	struct rw_semaphore remove_sem;	/* write: admin queue and BAR go */
 	unsigned long flags;	/* CNVME_ADMIN_* */
 	struct work_struct reset_work;
 	struct work_struct scan_work;
+	struct work_struct aen_work;
+	u32 aen_result;
 
 	struct cnvme_queue adminq;
 	struct blk_mq_tag_set admin_set;
@@ -193,6 +202,7 @@ struct cnvme_ctrl {
 
 	/* Identify Controller, kept as the device reported it */
 	struct nvme_id_ctrl *id;
+	struct nvme_effects_log *effects;	/* log page 05h, kept */
 	u16 cntlid;
 	u32 rtd3e;
 	u32 max_hw_sectors;
@@ -258,6 +268,9 @@ int cnvme_enable_ctrl(struct cnvme_ctrl *ctrl);
 int cnvme_shutdown_ctrl(struct cnvme_ctrl *ctrl);
 bool cnvme_change_state(struct cnvme_ctrl *ctrl, enum cnvme_state new);
 const char *cnvme_state_name(enum cnvme_state state);
+bool cnvme_is_property_get(const struct nvme_command *cmd);
+int cnvme_property_get(struct cnvme_ctrl *ctrl, const struct nvme_command *cmd,
+		       u64 *value);
 
 /* queue.c */
 int cnvme_queue_alloc(struct cnvme_ctrl *ctrl, struct cnvme_queue *q,
@@ -347,7 +360,27 @@ struct cnvme_uring_cmd;
 int cnvme_parse_user_cmd(struct cnvme_ns *ns, const struct cnvme_uring_cmd *c,
 			 struct cnvme_user_cmd *uc, bool vec);
 long cnvme_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
-long cnvme_ns_ioctl(struct cnvme_ns *ns, unsigned int cmd, void __user *argp);
+long cnvme_ns_ioctl(struct cnvme_ns *ns, unsigned int cmd, void __user *argp,
+		    bool partition, bool open_for_write);
+struct cnvme_umeta;
+int cnvme_umeta_map(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
+		    struct cnvme_user_cmd *uc, struct cnvme_umeta **out);
+int cnvme_umeta_done(struct cnvme_umeta *m, int status);
+
+/* aen.c */
+void cnvme_aen_start(struct cnvme_ctrl *ctrl);
+void cnvme_aen_disarm(struct cnvme_ctrl *ctrl);
+void cnvme_aen_complete(struct cnvme_ctrl *ctrl, struct nvme_completion *cqe);
+void cnvme_aen_work(struct work_struct *work);
+
+/* effects.c */
+int cnvme_effects_init(struct cnvme_ctrl *ctrl);
+u32 cnvme_cmd_effects(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns, u8 opcode);
+u32 cnvme_passthru_start(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
+			 u8 opcode);
+void cnvme_passthru_end(struct cnvme_ctrl *ctrl, u32 effects);
+bool cnvme_cmd_allowed(struct cnvme_ns *ns, struct nvme_command *c,
+		       bool partition, bool open_for_write);
 
 /* uring.c */
 struct io_uring_cmd;

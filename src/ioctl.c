@@ -10,9 +10,12 @@
 #include <linux/compat.h>
 #include <linux/ptrace.h>
 #include <linux/stddef.h>
+#include <linux/slab.h>
+#include <linux/t10-pi.h>
 #include <linux/uaccess.h>
 
 #include "cnvme.h"
+#include "compat.h"
 #include <linux/cnvme_ioctl.h>
 
 static void __user *cnvme_user_ptr(u64 addr)
@@ -22,17 +25,97 @@ static void __user *cnvme_user_ptr(u64 addr)
 	return (void __user *)(uintptr_t)addr;
 }
 
-static int cnvme_execute_user(struct request_queue *q,
+/*
+ * User metadata (MPTR) goes through a kernel bounce buffer the driver maps
+ * itself: copied in before a write, copied out after a read that
+ * succeeded.  Only namespaces whose metadata is a separate buffer (those
+ * with a block-integrity profile) take it, and only with a data buffer,
+ * as with the in-kernel driver.
+ */
+struct cnvme_umeta {
+	struct device *dev;
+	void *buf;
+	dma_addr_t dma;
+	u32 len;
+	bool write;
+	void __user *ubuf;
+};
+
+int cnvme_umeta_map(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
+		    struct cnvme_user_cmd *uc, struct cnvme_umeta **out)
+{
+	struct device *dev = &ctrl->pdev->dev;
+	struct cnvme_umeta *m;
+	int ret;
+
+	*out = NULL;
+	if (!uc->metadata || !uc->metadata_len || !uc->addr || !uc->data_len)
+		return 0;
+	if (!ns || !ns->meta_separate)
+		return -EINVAL;
+
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return -ENOMEM;
+	m->dev = dev;
+	m->len = uc->metadata_len;
+	m->write = nvme_is_write(&uc->cmd);
+	m->ubuf = cnvme_user_ptr(uc->metadata);
+	m->buf = kmalloc(m->len, GFP_KERNEL | __GFP_NOWARN);
+	ret = -ENOMEM;
+	if (!m->buf)
+		goto free;
+	ret = -EFAULT;
+	if (m->write && copy_from_user(m->buf, m->ubuf, m->len))
+		goto free_buf;
+	else if (!m->write)
+		memset(m->buf, 0, m->len);
+	m->dma = dma_map_single(dev, m->buf, m->len,
+				m->write ? DMA_TO_DEVICE : DMA_FROM_DEVICE);
+	ret = -ENOMEM;
+	if (dma_mapping_error(dev, m->dma))
+		goto free_buf;
+	uc->cmd.common.metadata = cpu_to_le64(m->dma);
+	*out = m;
+	return 0;
+
+free_buf:
+	kfree(m->buf);
+free:
+	kfree(m);
+	return ret;
+}
+
+/*
+ * Unmap and free; after a read that returned @status 0, copy the metadata
+ * out (-EFAULT if that fails).  Runs in the submitter's context.
+ */
+int cnvme_umeta_done(struct cnvme_umeta *m, int status)
+{
+	int ret = 0;
+
+	if (!m)
+		return 0;
+	dma_unmap_single(m->dev, m->dma, m->len,
+			 m->write ? DMA_TO_DEVICE : DMA_FROM_DEVICE);
+	if (!status && !m->write && copy_to_user(m->ubuf, m->buf, m->len))
+		ret = -EFAULT;
+	kfree(m->buf);
+	kfree(m);
+	return ret;
+}
+
+static int cnvme_execute_user(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 			      struct cnvme_user_cmd *uc, u64 *result)
 {
+	struct request_queue *q = ns ? ns->disk->queue : ctrl->admin_q;
+	struct cnvme_umeta *meta = NULL;
 	struct cnvme_iod *iod;
 	struct request *rq;
 	struct bio *bio = NULL;
 	blk_status_t sts;
-	int ret;
-
-	if (uc->metadata && uc->metadata_len)
-		return -EINVAL;	/* metadata passthrough is not supported yet */
+	u32 effects;
+	int ret, mret;
 
 	rq = blk_mq_alloc_request(q, nvme_is_write(&uc->cmd) ? REQ_OP_DRV_OUT :
 				  REQ_OP_DRV_IN, 0);
@@ -41,8 +124,6 @@ static int cnvme_execute_user(struct request_queue *q,
 	rq->cmd_flags |= REQ_FAILFAST_DRIVER;
 	if (uc->timeout_ms)
 		rq->timeout = msecs_to_jiffies(uc->timeout_ms);
-	iod = blk_mq_rq_to_pdu(rq);
-	iod->cmd = uc->cmd;
 
 	if (uc->addr && uc->data_len) {
 		ret = blk_rq_map_user_io(rq, NULL, cnvme_user_ptr(uc->addr),
@@ -52,7 +133,13 @@ static int cnvme_execute_user(struct request_queue *q,
 			goto free_rq;
 		bio = rq->bio;
 	}
+	ret = cnvme_umeta_map(ctrl, ns, uc, &meta);
+	if (ret)
+		goto unmap;
+	iod = blk_mq_rq_to_pdu(rq);
+	iod->cmd = uc->cmd;
 
+	effects = cnvme_passthru_start(ctrl, ns, uc->cmd.common.opcode);
 	iod->status = 0;
 	iod->cancelled = false;
 	sts = blk_execute_rq(rq, false);
@@ -64,6 +151,16 @@ static int cnvme_execute_user(struct request_queue *q,
 		ret = blk_status_to_errno(sts);
 	if (ret >= 0 && result)
 		*result = le64_to_cpu(iod->result.u64);
+	mret = cnvme_umeta_done(meta, ret);
+	if (mret)
+		ret = mret;
+	if (bio)
+		blk_rq_unmap_user(bio);
+	blk_mq_free_request(rq);
+	cnvme_passthru_end(ctrl, effects);
+	return ret;
+
+unmap:
 	if (bio)
 		blk_rq_unmap_user(bio);
 free_rq:
@@ -122,10 +219,12 @@ int cnvme_parse_user_cmd(struct cnvme_ns *ns, const struct cnvme_uring_cmd *c,
 /*
  * NVME_IOCTL_{ADMIN,IO}_CMD (@is64 false: dword 0 of the result written
  * back) and their 64-bit forms (dwords 0 and 1).  @ns is NULL for admin
- * commands; @vec: the data is an iovec array of data_len entries.
+ * commands; @vec: the data is an iovec array of data_len entries;
+ * @partition, @open_for_write: how the node was reached and opened.
  */
 static int cnvme_user_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
-			  void __user *argp, bool is64, bool vec)
+			  void __user *argp, bool is64, bool vec,
+			  bool partition, bool open_for_write)
 {
 	struct cnvme_user_cmd uc;
 	struct cnvme_uring_cmd c;
@@ -138,16 +237,30 @@ static int cnvme_user_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 	BUILD_BUG_ON(offsetof(struct cnvme_passthru_cmd64, timeout_ms) !=
 		     offsetof(struct cnvme_uring_cmd, timeout_ms));
 
-	if (!capable(CAP_SYS_ADMIN))
+	if (!CNVME_FINE_PERMISSIONS && !capable(CAP_SYS_ADMIN))
 		return -EACCES;
 	if (copy_from_user(&c, argp, sizeof(c)))
 		return -EFAULT;
 	ret = cnvme_parse_user_cmd(ns, &c, &uc, vec);
 	if (ret)
 		return ret;
+	/* 6.12's driver checks the partition rule for the 64-bit forms only */
+	if (CNVME_FINE_PERMISSIONS &&
+	    !cnvme_cmd_allowed(ns, &uc.cmd, partition && is64, open_for_write))
+		return -EACCES;
 
-	ret = cnvme_execute_user(ns ? ns->disk->queue : ctrl->admin_q, &uc,
-				 &result);
+	if (ns) {
+		ret = cnvme_execute_user(ctrl, ns, &uc, &result);
+	} else {
+		down_read(&ctrl->remove_sem);
+		if (!ctrl->admin_q)
+			ret = -ENODEV;
+		else if (cnvme_is_property_get(&uc.cmd))
+			ret = cnvme_property_get(ctrl, &uc.cmd, &result);
+		else
+			ret = cnvme_execute_user(ctrl, NULL, &uc, &result);
+		up_read(&ctrl->remove_sem);
+	}
 	if (ret < 0)
 		return ret;
 	if (is64) {
@@ -165,11 +278,12 @@ static int cnvme_user_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 }
 
 /* NVME_IOCTL_SUBMIT_IO: read, write or compare of whole blocks. */
-static int cnvme_submit_io(struct cnvme_ns *ns, struct cnvme_user_io __user *uio)
+static int cnvme_submit_io(struct cnvme_ns *ns, struct cnvme_user_io __user *uio,
+			   bool partition, bool open_for_write)
 {
 	struct cnvme_user_cmd uc = { };
 	struct cnvme_user_io io;
-	u64 length;
+	u64 length, meta_len;
 
 	if (copy_from_user(&io, uio, sizeof(io)))
 		return -EFAULT;
@@ -183,12 +297,25 @@ static int cnvme_submit_io(struct cnvme_ns *ns, struct cnvme_user_io __user *uio
 	default:
 		return -EINVAL;
 	}
-	if (io.metadata)
-		return -EINVAL;	/* metadata passthrough is not supported yet */
 
 	length = ((u64)io.nblocks + 1) << ns->lba_shift;
-	if (length > U32_MAX)
+	meta_len = ((u64)io.nblocks + 1) * ns->ms;
+	if ((io.control & NVME_RW_PRINFO_PRACT) &&
+	    cnvme_pract_strips_meta(ns->ms, ns->pi_type)) {
+		/* the controller inserts and strips the protection data */
+		if (cnvme_user_ptr(io.metadata))
+			return -EINVAL;
+		meta_len = 0;
+	}
+	if (ns->ext) {
+		length += meta_len;
+		meta_len = 0;
+	} else if (meta_len && (!io.metadata || (io.metadata & 3))) {
 		return -EINVAL;
+	}
+	if (length > U32_MAX || meta_len > U32_MAX)
+		return -EINVAL;
+
 	uc.cmd.rw.opcode = io.opcode;
 	uc.cmd.rw.nsid = cpu_to_le32(ns->nsid);
 	uc.cmd.rw.slba = cpu_to_le64(io.slba);
@@ -197,32 +324,47 @@ static int cnvme_submit_io(struct cnvme_ns *ns, struct cnvme_user_io __user *uio
 	uc.cmd.rw.dsmgmt = cpu_to_le32(io.dsmgmt);
 	uc.cmd.rw.reftag = cpu_to_le32(io.reftag);
 	uc.cmd.common.cdw15 = cpu_to_le32(io.apptag | (u32)io.appmask << 16);
+	if (CNVME_FINE_PERMISSIONS &&
+	    !cnvme_cmd_allowed(ns, &uc.cmd, partition, open_for_write))
+		return -EACCES;
 	uc.addr = io.addr;
 	uc.data_len = length;
-	return cnvme_execute_user(ns->disk->queue, &uc, NULL);
+	uc.metadata = meta_len ? io.metadata : 0;
+	uc.metadata_len = meta_len;
+	return cnvme_execute_user(ns->ctrl, ns, &uc, NULL);
 }
 
-/* Ioctls of the namespace nodes: the block device and /dev/ngXnY. */
-long cnvme_ns_ioctl(struct cnvme_ns *ns, unsigned int cmd, void __user *argp)
+/*
+ * Ioctls of the namespace nodes: the block device (@partition when it
+ * came through a partition of it) and /dev/ngXnY.
+ */
+long cnvme_ns_ioctl(struct cnvme_ns *ns, unsigned int cmd, void __user *argp,
+		    bool partition, bool open_for_write)
 {
 	struct cnvme_ctrl *ctrl = ns->ctrl;
+	bool w = open_for_write;
 
 	switch (cmd) {
 	case CNVME_IOCTL_ID:
 		force_successful_syscall_return();
 		return ns->nsid;
 	case CNVME_IOCTL_ADMIN_CMD:
-		return cnvme_user_cmd(ctrl, NULL, argp, false, false);
+		return cnvme_user_cmd(ctrl, NULL, argp, false, false,
+				      partition, w);
 	case CNVME_IOCTL_ADMIN64_CMD:
-		return cnvme_user_cmd(ctrl, NULL, argp, true, false);
+		return cnvme_user_cmd(ctrl, NULL, argp, true, false,
+				      partition, w);
 	case CNVME_IOCTL_IO_CMD:
-		return cnvme_user_cmd(ctrl, ns, argp, false, false);
+		return cnvme_user_cmd(ctrl, ns, argp, false, false,
+				      partition, w);
 	case CNVME_IOCTL_IO64_CMD:
-		return cnvme_user_cmd(ctrl, ns, argp, true, false);
+		return cnvme_user_cmd(ctrl, ns, argp, true, false,
+				      partition, w);
 	case CNVME_IOCTL_IO64_CMD_VEC:
-		return cnvme_user_cmd(ctrl, ns, argp, true, true);
+		return cnvme_user_cmd(ctrl, ns, argp, true, true,
+				      partition, w);
 	case CNVME_IOCTL_SUBMIT_IO:
-		return cnvme_submit_io(ns, argp);
+		return cnvme_submit_io(ns, argp, partition, w);
 	default:
 		return -ENOTTY;
 	}
@@ -232,7 +374,8 @@ long cnvme_ns_ioctl(struct cnvme_ns *ns, unsigned int cmd, void __user *argp)
  * The deprecated I/O path of the controller node: it works only when the
  * controller has exactly one namespace.
  */
-static int cnvme_dev_user_io(struct cnvme_ctrl *ctrl, void __user *argp)
+static int cnvme_dev_user_io(struct cnvme_ctrl *ctrl, void __user *argp,
+			     bool open_for_write)
 {
 	struct cnvme_ns *ns;
 	int ret;
@@ -256,7 +399,8 @@ static int cnvme_dev_user_io(struct cnvme_ctrl *ctrl, void __user *argp)
 	get_device(disk_to_dev(ns->disk));
 	mutex_unlock(&ctrl->ns_lock);
 
-	ret = cnvme_user_cmd(ctrl, ns, argp, false, false);
+	ret = cnvme_user_cmd(ctrl, ns, argp, false, false, false,
+			     open_for_write);
 	put_device(disk_to_dev(ns->disk));
 	return ret;
 
@@ -269,15 +413,16 @@ unlock:
 long cnvme_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct cnvme_ctrl *ctrl = file->private_data;
+	bool w = file->f_mode & FMODE_WRITE;
 	void __user *argp = (void __user *)arg;
 
 	switch (cmd) {
 	case CNVME_IOCTL_ADMIN_CMD:
-		return cnvme_user_cmd(ctrl, NULL, argp, false, false);
+		return cnvme_user_cmd(ctrl, NULL, argp, false, false, false, w);
 	case CNVME_IOCTL_ADMIN64_CMD:
-		return cnvme_user_cmd(ctrl, NULL, argp, true, false);
+		return cnvme_user_cmd(ctrl, NULL, argp, true, false, false, w);
 	case CNVME_IOCTL_IO_CMD:
-		return cnvme_dev_user_io(ctrl, argp);
+		return cnvme_dev_user_io(ctrl, argp, w);
 	case CNVME_IOCTL_RESET:
 		if (!capable(CAP_SYS_ADMIN))
 			return -EACCES;

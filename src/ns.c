@@ -39,7 +39,8 @@ static int cnvme_bdev_ioctl(struct block_device *bdev, cnvme_blk_mode_t mode,
 			    unsigned int cmd, unsigned long arg)
 {
 	return cnvme_ns_ioctl(bdev->bd_disk->private_data, cmd,
-			      (void __user *)arg);
+			      (void __user *)arg, bdev_is_partition(bdev),
+			      mode & CNVME_BLK_OPEN_WRITE);
 }
 
 static const struct block_device_operations cnvme_bdev_ops = {
@@ -212,6 +213,8 @@ static void cnvme_apply_info(struct cnvme_ns *ns, struct cnvme_ns_info *info)
 	ns->lba_shift = info->lba_shift;
 	ns->ms = info->ms;
 	ns->ext = info->ext;
+	/* the same test as for the block-integrity profile */
+	ns->meta_separate = info->supported && info->ms && !info->ext;
 	ns->pi_type = info->pi_type;
 	ns->deac = info->deac;
 	ns->nsze = info->nsze;

@@ -18,6 +18,7 @@ static void cnvme_ctrl_release(struct device *dev)
 	ida_free(&cnvme_instance_ida, ctrl->instance);
 	ida_destroy(&ctrl->ns_ida);
 	kfree(ctrl->id);
+	kfree(ctrl->effects);
 	kmem_cache_free(cnvme_ctrl_cache, ctrl);
 }
 
@@ -123,12 +124,14 @@ static int cnvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ctrl->state = CNVME_STATE_NEW;
 	spin_lock_init(&ctrl->state_lock);
 	mutex_init(&ctrl->lock);
+	init_rwsem(&ctrl->remove_sem);
 	mutex_init(&ctrl->scan_lock);
 	mutex_init(&ctrl->ns_lock);
 	INIT_LIST_HEAD(&ctrl->namespaces);
 	ida_init(&ctrl->ns_ida);
 	INIT_WORK(&ctrl->reset_work, cnvme_reset_work);
 	INIT_WORK(&ctrl->scan_work, cnvme_scan_work);
+	INIT_WORK(&ctrl->aen_work, cnvme_aen_work);
 	ctrl->adminq.vector = -1;
 
 	ret = ida_alloc(&cnvme_instance_ida, GFP_KERNEL);
@@ -206,12 +209,16 @@ static void cnvme_remove(struct pci_dev *pdev)
 	cnvme_dev_disable(ctrl, true);
 	cnvme_change_state(ctrl, CNVME_STATE_DELETING_NOIO);
 	cnvme_unquiesce_admin(ctrl);
+	cancel_work_sync(&ctrl->aen_work);
 	cnvme_io_tagset_free(ctrl);
 	cnvme_free_irqs(ctrl);
 	cnvme_free_io_queues(ctrl);
+	/* passthrough callers on still-open nodes see the admin queue go */
+	down_write(&ctrl->remove_sem);
 	cnvme_admin_exit(ctrl);
 	cnvme_dma_exit(ctrl);
 	cnvme_unmap_bar(ctrl);
+	up_write(&ctrl->remove_sem);
 	mutex_unlock(&ctrl->lock);
 
 	cnvme_subsys_del(ctrl);

@@ -147,6 +147,10 @@ static void cnvme_complete_cqe(struct cnvme_queue *q,
 				     q->qid, cid);
 		return;
 	}
+	if (unlikely(!q->qid && cid == CNVME_AEN_CID)) {
+		cnvme_aen_complete(q->ctrl, cqe);
+		return;
+	}
 	rq = blk_mq_tag_to_rq(cnvme_queue_tags(q), cid);
 	if (unlikely(!rq)) {
 		dev_warn_ratelimited(&q->ctrl->pdev->dev,

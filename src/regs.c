@@ -179,3 +179,33 @@ int cnvme_shutdown_ctrl(struct cnvme_ctrl *ctrl)
 		usleep_range(1000, 2000);
 	}
 }
+
+/*
+ * nvme-cli reads the registers through a mapping of BAR 0, which a kernel
+ * with strict /dev/mem rules refuses while a driver owns the BAR.  It
+ * then asks for them with the Fabrics Property Get command; the driver
+ * answers that itself from the registers 00h-3Fh (CAP to CMBSZ), reads
+ * only, with no effect on the controller.  A PCIe controller would reject
+ * the command.
+ */
+bool cnvme_is_property_get(const struct nvme_command *cmd)
+{
+	return cmd->common.opcode == nvme_fabrics_command &&
+	       cmd->fabrics.fctype == nvme_fabrics_type_property_get;
+}
+
+/* Returns 0 with @value set, or a positive NVMe status. */
+int cnvme_property_get(struct cnvme_ctrl *ctrl, const struct nvme_command *cmd,
+		       u64 *value)
+{
+	u32 off = le32_to_cpu(cmd->prop_get.offset);
+	bool wide = cmd->prop_get.attrib & 1;
+
+	if (off >= 0x40 || (off & (wide ? 7 : 3)))
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	if (wide)
+		*value = lo_hi_readq(ctrl->bar + off);
+	else
+		*value = readl(ctrl->bar + off);
+	return 0;
+}

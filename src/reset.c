@@ -66,6 +66,7 @@ void cnvme_dev_disable(struct cnvme_ctrl *ctrl, bool shutdown)
 	cnvme_sync_io_irqs(ctrl);
 	cnvme_cancel_all_io(ctrl);
 	cnvme_admin_cancel_all(ctrl);
+	cnvme_aen_disarm(ctrl);
 	if (shutdown && enabled)
 		cnvme_drain_io_end(ctrl);
 }
@@ -121,6 +122,10 @@ static void cnvme_init_ctrl_limits(struct cnvme_ctrl *ctrl)
 		max = min(max, mdts);
 	}
 	ctrl->max_hw_sectors = max;
+	if (cnvme_compat_admin_limits(ctrl->admin_q, max, CNVME_MAX_SEGMENTS,
+				      CNVME_CTRL_PAGE_SIZE - 1))
+		dev_warn(&ctrl->pdev->dev, "%s: cannot set admin queue limits\n",
+			 dev_name(&ctrl->dev));
 	ctrl->oncs = le16_to_cpu(id->oncs);
 	ctrl->vwc = id->vwc;
 	ctrl->sgls = le32_to_cpu(id->sgls) & 0x3;
@@ -153,6 +158,10 @@ void cnvme_reset_work(struct work_struct *work)
 	if (ret)
 		goto dead;
 	cnvme_init_ctrl_limits(ctrl);
+	ret = cnvme_effects_init(ctrl);
+	why = "cannot allocate the command effects";
+	if (ret)
+		goto dead;
 	ret = cnvme_subsys_add(ctrl);
 	why = "cannot register the NVM subsystem";
 	if (ret)
@@ -175,6 +184,7 @@ void cnvme_reset_work(struct work_struct *work)
 	if (!cnvme_change_state(ctrl, CNVME_STATE_LIVE))
 		goto unlock;
 	cnvme_unquiesce_io(ctrl);
+	cnvme_aen_start(ctrl);
 	mutex_unlock(&ctrl->lock);
 	queue_work(cnvme_wq, &ctrl->scan_work);
 	return;

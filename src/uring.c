@@ -4,7 +4,8 @@
  * and _IO_VEC on /dev/ngXnY, NVME_URING_CMD_ADMIN and _ADMIN_VEC on
  * /dev/nvmeN.  The ring must use 128-byte SQEs and 32-byte CQEs; the CQE
  * carries 0, a positive NVMe status or a -errno, and the command's
- * 64-bit result.  Polled rings (IOPOLL) are refused for now.
+ * 64-bit result.  Metadata goes through the ioctl path's bounce buffer.
+ * Polled rings (IOPOLL) are refused for now.
  */
 #include <linux/blkdev.h>
 #include <linux/capability.h>
@@ -17,6 +18,7 @@
 /* What a command in flight keeps in the io_uring_cmd's private area. */
 struct cnvme_uring_pdu {
 	struct bio *bio;
+	struct cnvme_umeta *meta;
 	u64 result;
 	int status;
 };
@@ -32,10 +34,15 @@ static void cnvme_uring_task_cb(struct io_uring_cmd *ioucmd,
 				unsigned int issue_flags)
 {
 	struct cnvme_uring_pdu *pdu = cnvme_uring_pdu(ioucmd);
+	int status = pdu->status;
+	int ret;
 
+	ret = cnvme_umeta_done(pdu->meta, status);
+	if (ret)
+		status = ret;
 	if (pdu->bio)
 		blk_rq_unmap_user(pdu->bio);
-	io_uring_cmd_done(ioucmd, pdu->status, pdu->result, issue_flags);
+	io_uring_cmd_done(ioucmd, status, pdu->result, issue_flags);
 }
 
 static enum rq_end_io_ret cnvme_uring_end_io(struct request *rq,
@@ -73,7 +80,7 @@ static int cnvme_uring_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 		return -EOPNOTSUPP;
 	if (issue_flags & IO_URING_F_IOPOLL)
 		return -EOPNOTSUPP;
-	if (!capable(CAP_SYS_ADMIN))
+	if (!CNVME_FINE_PERMISSIONS && !capable(CAP_SYS_ADMIN))
 		return -EACCES;
 
 	/* one snapshot of the SQE, which user space may still be writing */
@@ -81,8 +88,10 @@ static int cnvme_uring_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 	ret = cnvme_parse_user_cmd(ns, &c, &uc, vec);
 	if (ret)
 		return ret;
-	if (uc.metadata && uc.metadata_len)
-		return -EINVAL;	/* metadata passthrough is not supported yet */
+	if (CNVME_FINE_PERMISSIONS &&
+	    !cnvme_cmd_allowed(ns, &uc.cmd, false,
+			       ioucmd->file->f_mode & FMODE_WRITE))
+		return -EACCES;
 
 	rq = blk_mq_alloc_request(q, nvme_is_write(&uc.cmd) ? REQ_OP_DRV_OUT :
 				  REQ_OP_DRV_IN,
@@ -121,12 +130,19 @@ static int cnvme_uring_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 			goto free_rq;
 		pdu->bio = rq->bio;
 	}
+	ret = cnvme_umeta_map(ctrl, ns, &uc, &pdu->meta);
+	if (ret)
+		goto unmap;
+	iod->cmd = uc.cmd;	/* now with the metadata pointer */
 
 	rq->end_io = cnvme_uring_end_io;
 	rq->end_io_data = ioucmd;
 	blk_execute_rq_nowait(rq, false);
 	return -EIOCBQUEUED;
 
+unmap:
+	if (pdu->bio)
+		blk_rq_unmap_user(pdu->bio);
 free_rq:
 	blk_mq_free_request(rq);
 	return ret;
@@ -151,13 +167,25 @@ int cnvme_ns_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 int cnvme_dev_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 {
 	struct cnvme_ctrl *ctrl = ioucmd->file->private_data;
+	bool vec;
+	int ret;
 
 	switch (ioucmd->cmd_op) {
 	case CNVME_URING_CMD_ADMIN:
-		return cnvme_uring_cmd(ctrl, NULL, ioucmd, issue_flags, false);
+		vec = false;
+		break;
 	case CNVME_URING_CMD_ADMIN_VEC:
-		return cnvme_uring_cmd(ctrl, NULL, ioucmd, issue_flags, true);
+		vec = true;
+		break;
 	default:
 		return -ENOTTY;
 	}
+	/* the admin queue goes away when the controller is removed */
+	down_read(&ctrl->remove_sem);
+	if (ctrl->admin_q)
+		ret = cnvme_uring_cmd(ctrl, NULL, ioucmd, issue_flags, vec);
+	else
+		ret = -ENODEV;
+	up_read(&ctrl->remove_sem);
+	return ret;
 }
