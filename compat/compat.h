@@ -34,6 +34,13 @@ static inline const void *cnvme_uring_cmd_payload(struct io_uring_cmd *c)
 }
 #endif
 
+/* Class callbacks take a const device on 6.12. */
+#ifdef CNVME_KERNEL_6_12
+#define cnvme_class_dev_t	const struct device
+#else
+#define cnvme_class_dev_t	struct device
+#endif
+
 /* The open mode block device operations are given. */
 #ifdef CNVME_KERNEL_6_12
 #define cnvme_blk_mode_t	blk_mode_t
@@ -97,6 +104,30 @@ static inline bool cnvme_pract_strips_meta(u16 ms, u8 pi_type)
 	return ms == sizeof(struct t10_pi_tuple);
 #endif
 }
+
+/*
+ * Attributes only 6.12's driver has: the namespace's csi, metadata_bytes,
+ * nuse and passthru_err_log_enabled, the controller's
+ * passthru_err_log_enabled, and the queue-depth I/O policy.
+ */
+#ifdef CNVME_KERNEL_6_12
+#define CNVME_SYSFS_6_12	1
+#else
+#define CNVME_SYSFS_6_12	0
+#endif
+
+/*
+ * Data segments per request, and whether the optimal I/O size defaults
+ * to the block size (6.1) or to none (6.12), as each kernel's driver
+ * reports them in sysfs.
+ */
+#ifdef CNVME_KERNEL_6_12
+#define CNVME_QUEUE_MAX_SEGMENTS	128
+#define CNVME_IO_OPT_IS_BLOCK		0
+#else
+#define CNVME_QUEUE_MAX_SEGMENTS	127
+#define CNVME_IO_OPT_IS_BLOCK		1
+#endif
 
 /*
  * Who may send passthrough commands.  6.1 asks for CAP_SYS_ADMIN on every
@@ -202,6 +233,11 @@ struct cnvme_limits {
 	unsigned short max_discard_segments;
 	unsigned int discard_granularity;
 	unsigned int max_write_zeroes_sectors;
+	/* atomic writes (6.12 only): bytes */
+	unsigned int atomic_max;
+	unsigned int atomic_boundary;
+	unsigned int atomic_unit_min;
+	unsigned int atomic_unit_max;
 	bool write_cache;
 	bool fua;
 	/* block integrity: metadata through a separate buffer (MPTR) */
@@ -227,6 +263,10 @@ static inline void cnvme_fill_queue_limits(struct queue_limits *lim,
 	lim->max_discard_segments = cl->max_discard_segments;
 	lim->discard_granularity = cl->discard_granularity;
 	lim->max_write_zeroes_sectors = cl->max_write_zeroes_sectors;
+	lim->atomic_write_hw_max = cl->atomic_max;
+	lim->atomic_write_hw_boundary = cl->atomic_boundary;
+	lim->atomic_write_hw_unit_min = cl->atomic_unit_min;
+	lim->atomic_write_hw_unit_max = cl->atomic_unit_max;
 	lim->features &= ~(BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA |
 			   BLK_FEAT_ROTATIONAL | BLK_FEAT_ADD_RANDOM);
 	if (cl->write_cache)
@@ -234,13 +274,13 @@ static inline void cnvme_fill_queue_limits(struct queue_limits *lim,
 	if (cl->fua)
 		lim->features |= BLK_FEAT_FUA;
 
+	/* one metadata segment, shown even where there is no metadata */
 	memset(&lim->integrity, 0, sizeof(lim->integrity));
-	lim->max_integrity_segments = 0;
+	lim->max_integrity_segments = 1;
 	if (!cl->integrity)
 		return;
 	lim->integrity.tuple_size = cl->meta_size;
 	lim->integrity.interval_exp = cl->interval_exp;
-	lim->max_integrity_segments = 1;
 	switch (cl->pi_type) {
 	case NVME_NS_DPS_PI_TYPE1:
 	case NVME_NS_DPS_PI_TYPE2:

@@ -23,6 +23,7 @@
 #include <linux/rwsem.h>
 #include <linux/nvme.h>
 #include <linux/pci.h>
+#include <linux/ratelimit.h>
 #include <linux/spinlock.h>
 #include <linux/uuid.h>
 #include <linux/workqueue.h>
@@ -123,6 +124,9 @@ struct cnvme_ns {
 	bool removed;
 	unsigned long flags;	/* CNVME_NS_* */
 	u64 nsze;
+	u64 nuse;		/* as last read; sysfs re-reads it */
+	struct ratelimit_state nuse_rs;
+	bool passthru_err_log;
 	struct cnvme_ns_ids ids;
 	struct device cdev_device;	/* /dev/ng<C>n<H> */
 	struct cdev cdev;
@@ -136,6 +140,7 @@ struct cnvme_subsys {
 	char serial[20];
 	char firmware_rev[8];
 	char subnqn[NVMF_NQN_SIZE];
+	unsigned int iopolicy;	/* index of its name in subsys.c */
 };
 
 enum {
@@ -206,6 +211,10 @@ struct cnvme_ctrl {
 	u16 cntlid;
 	u32 rtd3e;
 	u32 max_hw_sectors;
+	u32 max_zeroes_sectors;
+	u32 dmrsl;		/* Identify CNS 06h: discard limits */
+	u8 dmrl;
+	bool passthru_err_log;
 	u16 oncs;
 	u8 vwc;
 	bool sgls;
@@ -399,6 +408,7 @@ void cnvme_uapi_check(void);
 
 /* identify.c */
 int cnvme_identify_ctrl(struct cnvme_ctrl *ctrl);
+void cnvme_identify_nvm_limits(struct cnvme_ctrl *ctrl);
 
 /* sysfs.c */
 extern const struct attribute_group *cnvme_ctrl_groups[];

@@ -92,3 +92,38 @@ int cnvme_identify_ctrl(struct cnvme_ctrl *ctrl)
 		 NVME_MAJOR(ctrl->vs), NVME_MINOR(ctrl->vs));
 	return 0;
 }
+
+/*
+ * Identify Controller for the NVM command set (CNS 06h, NVMe 1.4): the
+ * limits of Dataset Management and Write Zeroes.  A controller that does
+ * not know the CNS keeps the defaults.
+ */
+void cnvme_identify_nvm_limits(struct cnvme_ctrl *ctrl)
+{
+	struct nvme_command cmd = { };
+	struct nvme_id_ctrl_nvm *id;
+
+	ctrl->dmrl = 0;
+	ctrl->dmrsl = 0;
+	ctrl->max_zeroes_sectors = ctrl->max_hw_sectors;
+	if (ctrl->vs < NVME_VS(1, 2, 0))
+		return;
+	id = kzalloc(sizeof(*id), GFP_KERNEL);
+	if (!id)
+		return;
+	cmd.identify.opcode = nvme_admin_identify;
+	cmd.identify.cns = NVME_ID_CNS_CS_CTRL;
+	cmd.identify.csi = NVME_CSI_NVM;
+	if (!cnvme_admin_exec(ctrl, &cmd, id, sizeof(*id), NULL)) {
+		ctrl->dmrl = id->dmrl;
+		ctrl->dmrsl = le32_to_cpu(id->dmrsl);
+		/* WZSL is a power of two in units of the minimum page size */
+		if (id->wzsl)
+			ctrl->max_zeroes_sectors =
+				min_t(u64, ctrl->max_hw_sectors,
+				      1ULL << (id->wzsl + 12 +
+					       NVME_CAP_MPSMIN(ctrl->cap) -
+					       SECTOR_SHIFT));
+	}
+	kfree(id);
+}

@@ -151,6 +151,14 @@ static int cnvme_execute_user(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 		ret = blk_status_to_errno(sts);
 	if (ret >= 0 && result)
 		*result = le64_to_cpu(iod->result.u64);
+	if (ret > 0 && (ns ? READ_ONCE(ns->passthru_err_log) :
+			READ_ONCE(ctrl->passthru_err_log)))
+		dev_err(&ctrl->pdev->dev,
+			"%s: %s passthrough opcode %#x nsid %u failed: status %#x (sct %#x / sc %#x)\n",
+			ns ? ns->disk->disk_name : dev_name(&ctrl->dev),
+			ns ? "I/O" : "admin", uc->cmd.common.opcode,
+			le32_to_cpu(uc->cmd.common.nsid), ret, (ret >> 8) & 7,
+			ret & 0xff);
 	mret = cnvme_umeta_done(meta, ret);
 	if (mret)
 		ret = mret;

@@ -10,6 +10,7 @@
 #include <linux/slab.h>
 
 #include "cnvme.h"
+#include "compat.h"
 
 unsigned int cnvme_admin_timeout_jiffies = 60 * HZ;
 unsigned int cnvme_io_timeout_jiffies = 30 * HZ;
@@ -126,8 +127,16 @@ struct kmem_cache *cnvme_ctrl_cache;
 struct kmem_cache *cnvme_ns_cache;
 struct workqueue_struct *cnvme_wq;
 
+/* What udev learns of a controller, as from the in-kernel driver. */
+static int cnvme_class_uevent(cnvme_class_dev_t *dev,
+			      struct kobj_uevent_env *env)
+{
+	return add_uevent_var(env, "NVME_TRTYPE=pcie");
+}
+
 struct class cnvme_class = {
 	.name = "nvme",
+	.dev_uevent = cnvme_class_uevent,
 };
 
 /*

@@ -72,6 +72,7 @@ struct cnvme_ns_info {
 	bool deac;
 	bool supported;
 	u64 nsze;
+	u64 nuse;
 	struct cnvme_limits lim;
 };
 
@@ -142,6 +143,7 @@ static void cnvme_parse_id_ns(struct cnvme_ctrl *ctrl, struct nvme_id_ns *id,
 	u32 bs, phys_bs, atomic_bs, io_opt;
 
 	info->nsze = le64_to_cpu(id->nsze);
+	info->nuse = le64_to_cpu(id->nuse);
 	info->lba_shift = id->lbaf[lbaf].ds;
 	info->ms = le16_to_cpu(id->lbaf[lbaf].ms);
 	info->ext = id->flbas & NVME_NS_FLBAS_META_EXT;
@@ -163,34 +165,53 @@ static void cnvme_parse_id_ns(struct cnvme_ctrl *ctrl, struct nvme_id_ns *id,
 		info->lba_shift = SECTOR_SHIFT;
 	bs = 1U << info->lba_shift;
 
+	memset(lim, 0, sizeof(*lim));
+	/* atomic write unit: the namespace's, else the controller's */
 	atomic_bs = bs;
-	if (id->nsfeat & NVME_NS_FEAT_ATOMICS && id->nawupf)
+	if (id->nabo) {
+		atomic_bs = bs;	/* an offset boundary is not supported */
+	} else if (id->nsfeat & NVME_NS_FEAT_ATOMICS && id->nawupf) {
 		atomic_bs = (1 + le16_to_cpu(id->nawupf)) * bs;
-	else if (ctrl->id)
+		if (id->nabspf)
+			lim->atomic_boundary = (le16_to_cpu(id->nabspf) + 1) * bs;
+	} else if (ctrl->id) {
 		atomic_bs = (1 + le16_to_cpu(ctrl->id->awupf)) * bs;
+	}
+	lim->atomic_max = atomic_bs;
+	lim->atomic_unit_min = bs;
+	lim->atomic_unit_max = rounddown_pow_of_two(atomic_bs);
 	phys_bs = bs;
-	io_opt = bs;
+	io_opt = CNVME_IO_OPT_IS_BLOCK ? bs : 0;
 	if (id->nsfeat & NVME_NS_FEAT_IO_OPT) {
 		phys_bs = bs * (1 + le16_to_cpu(id->npwg));
-		io_opt = bs * (1 + le16_to_cpu(id->nows));
+		if (id->nows)
+			io_opt = bs * (1 + le16_to_cpu(id->nows));
 	}
 
-	memset(lim, 0, sizeof(*lim));
 	lim->logical_block_size = bs;
 	lim->physical_block_size = min(phys_bs, atomic_bs);
 	lim->io_min = phys_bs;
 	lim->io_opt = io_opt;
 	lim->max_hw_sectors = ctrl->max_hw_sectors;
-	lim->max_segments = CNVME_MAX_SEGMENTS;
+	lim->max_segments = CNVME_QUEUE_MAX_SEGMENTS;
 	lim->virt_boundary_mask = CNVME_CTRL_PAGE_SIZE - 1;
 	lim->dma_alignment = 3;
 	if (ctrl->oncs & NVME_CTRL_ONCS_DSM) {
-		lim->max_discard_sectors = UINT_MAX >> SECTOR_SHIFT;
-		lim->max_discard_segments = CNVME_DSM_MAX_RANGES;
+		/* DMRSL: the most blocks one range may cover, 0 if no limit */
+		if (ctrl->dmrsl &&
+		    ctrl->dmrsl <= ((UINT_MAX >> SECTOR_SHIFT) >>
+				    (info->lba_shift - SECTOR_SHIFT)))
+			lim->max_discard_sectors =
+				ctrl->dmrsl << (info->lba_shift - SECTOR_SHIFT);
+		else
+			lim->max_discard_sectors = UINT_MAX >> SECTOR_SHIFT;
+		lim->max_discard_segments = ctrl->dmrl ?
+			min_t(u32, ctrl->dmrl, CNVME_DSM_MAX_RANGES) :
+			CNVME_DSM_MAX_RANGES;
 		lim->discard_granularity = bs;
 	}
 	if (ctrl->oncs & NVME_CTRL_ONCS_WRITE_ZEROES)
-		lim->max_write_zeroes_sectors = ctrl->max_hw_sectors;
+		lim->max_write_zeroes_sectors = ctrl->max_zeroes_sectors;
 	lim->write_cache = ctrl->vwc & NVME_CTRL_VWC_PRESENT;
 	lim->fua = lim->write_cache;
 	if (info->supported && info->ms && !info->ext) {
@@ -216,6 +237,7 @@ static void cnvme_apply_info(struct cnvme_ns *ns, struct cnvme_ns_info *info)
 	/* the same test as for the block-integrity profile */
 	ns->meta_separate = info->supported && info->ms && !info->ext;
 	ns->pi_type = info->pi_type;
+	ns->nuse = info->nuse;
 	ns->deac = info->deac;
 	ns->nsze = info->nsze;
 	ns->ids = info->ids;
@@ -247,6 +269,7 @@ static void cnvme_alloc_ns(struct cnvme_ctrl *ctrl, struct cnvme_ns_info *info)
 	if (!ns)
 		return;
 	ns->ctrl = ctrl;
+	ratelimit_state_init(&ns->nuse_rs, 5 * HZ, 1);
 	ns->nsid = info->nsid;
 	cnvme_apply_info(ns, info);
 	ns->instance = ida_alloc_min(&ctrl->ns_ida, 1, GFP_KERNEL);

@@ -122,7 +122,7 @@ static void cnvme_init_ctrl_limits(struct cnvme_ctrl *ctrl)
 		max = min(max, mdts);
 	}
 	ctrl->max_hw_sectors = max;
-	if (cnvme_compat_admin_limits(ctrl->admin_q, max, CNVME_MAX_SEGMENTS,
+	if (cnvme_compat_admin_limits(ctrl->admin_q, max, CNVME_QUEUE_MAX_SEGMENTS,
 				      CNVME_CTRL_PAGE_SIZE - 1))
 		dev_warn(&ctrl->pdev->dev, "%s: cannot set admin queue limits\n",
 			 dev_name(&ctrl->dev));
@@ -158,6 +158,7 @@ void cnvme_reset_work(struct work_struct *work)
 	if (ret)
 		goto dead;
 	cnvme_init_ctrl_limits(ctrl);
+	cnvme_identify_nvm_limits(ctrl);
 	ret = cnvme_effects_init(ctrl);
 	why = "cannot allocate the command effects";
 	if (ret)

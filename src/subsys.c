@@ -11,6 +11,7 @@
 #include <linux/sysfs.h>
 
 #include "cnvme.h"
+#include "compat.h"
 
 struct class cnvme_subsys_class = {
 	.name = "nvme-subsystem",
@@ -62,13 +63,38 @@ static ssize_t subsystype_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(subsystype);
 
-/* The in-kernel default multipath policy; shown for libnvme's sake. */
+/*
+ * The multipath I/O policy.  A subsystem of one controller has one path,
+ * so the policy changes nothing; it is kept and shown as the in-kernel
+ * driver keeps it, for tools that read or set it.
+ */
+static const char * const cnvme_iopolicies[] = {
+	"numa", "round-robin", "queue-depth",
+};
+
 static ssize_t iopolicy_show(struct device *dev,
 			     struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "numa\n");
+	return sysfs_emit(buf, "%s\n",
+			  cnvme_iopolicies[READ_ONCE(to_subsys(dev)->iopolicy)]);
 }
-static DEVICE_ATTR_RO(iopolicy);
+
+static ssize_t iopolicy_store(struct device *dev,
+			      struct device_attribute *attr, const char *buf,
+			      size_t count)
+{
+	unsigned int n = CNVME_SYSFS_6_12 ? 3 : 2;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (sysfs_streq(buf, cnvme_iopolicies[i])) {
+			WRITE_ONCE(to_subsys(dev)->iopolicy, i);
+			return count;
+		}
+	}
+	return -EINVAL;
+}
+static DEVICE_ATTR_RW(iopolicy);
 
 static struct attribute *cnvme_subsys_attrs[] = {
 	&dev_attr_model.attr,

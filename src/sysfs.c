@@ -4,10 +4,13 @@
  * in the formats the in-kernel driver uses (libnvme parses them).
  */
 #include <linux/blkdev.h>
+#include <linux/kstrtox.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
 #include "cnvme.h"
+#include "compat.h"
 
 /* Identify strings are shown whole, padding included, as nvme_core does. */
 ssize_t cnvme_show_id_str(char *buf, const char *s, int len)
@@ -130,6 +133,58 @@ static ssize_t rescan_controller_store(struct device *dev,
 }
 static DEVICE_ATTR_WO(rescan_controller);
 
+static ssize_t kato_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "0\n");	/* no keep-alive on PCIe */
+}
+static DEVICE_ATTR_RO(kato);
+
+static ssize_t cntrltype_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	static const char * const names[] = { "reserved", "io", "discovery",
+					      "admin" };
+	u8 t = to_cnvme_ctrl(dev)->id->cntrltype;
+
+	return sysfs_emit(buf, "%s\n", t && t < ARRAY_SIZE(names) ?
+			  names[t] : "reserved");
+}
+static DEVICE_ATTR_RO(cntrltype);
+
+static ssize_t dctype_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	static const char * const names[] = { "none", "ddc", "cdc" };
+	u8 t = to_cnvme_ctrl(dev)->id->dctype;
+
+	return sysfs_emit(buf, "%s\n", t < ARRAY_SIZE(names) ?
+			  names[t] : "reserved");
+}
+static DEVICE_ATTR_RO(dctype);
+
+/* "on"/"off": log admin passthrough commands that fail (6.12). */
+static ssize_t passthru_err_log_enabled_show(struct device *dev,
+					     struct device_attribute *attr,
+					     char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  to_cnvme_ctrl(dev)->passthru_err_log ? "on" : "off");
+}
+
+static ssize_t passthru_err_log_enabled_store(struct device *dev,
+					      struct device_attribute *attr,
+					      const char *buf, size_t count)
+{
+	bool on;
+
+	if (kstrtobool(buf, &on))
+		return -EINVAL;
+	WRITE_ONCE(to_cnvme_ctrl(dev)->passthru_err_log, on);
+	return count;
+}
+static DEVICE_ATTR_RW(passthru_err_log_enabled);
+
 static struct attribute *cnvme_ctrl_attrs[] = {
 	&dev_attr_model.attr,
 	&dev_attr_serial.attr,
@@ -144,11 +199,24 @@ static struct attribute *cnvme_ctrl_attrs[] = {
 	&dev_attr_sqsize.attr,
 	&dev_attr_reset_controller.attr,
 	&dev_attr_rescan_controller.attr,
+	&dev_attr_kato.attr,
+	&dev_attr_cntrltype.attr,
+	&dev_attr_dctype.attr,
+	&dev_attr_passthru_err_log_enabled.attr,
 	NULL
 };
 
+static umode_t cnvme_ctrl_attr_visible(struct kobject *kobj,
+				       struct attribute *a, int n)
+{
+	if (a == &dev_attr_passthru_err_log_enabled.attr && !CNVME_SYSFS_6_12)
+		return 0;
+	return a->mode;
+}
+
 static const struct attribute_group cnvme_ctrl_group = {
 	.attrs = cnvme_ctrl_attrs,
+	.is_visible = cnvme_ctrl_attr_visible,
 };
 
 const struct attribute_group *cnvme_ctrl_groups[] = {
@@ -227,12 +295,88 @@ static ssize_t eui_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(eui);
 
+static ssize_t csi_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	struct cnvme_ns *ns = dev_to_disk(dev)->private_data;
+
+	return sysfs_emit(buf, "%u\n", ns->ids.csi);
+}
+static DEVICE_ATTR_RO(csi);
+
+static ssize_t metadata_bytes_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct cnvme_ns *ns = dev_to_disk(dev)->private_data;
+
+	return sysfs_emit(buf, "%u\n", ns->ms);
+}
+static DEVICE_ATTR_RO(metadata_bytes);
+
+/* Blocks in use: Identify Namespace again, at most a few times a second. */
+static ssize_t nuse_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct cnvme_ns *ns = dev_to_disk(dev)->private_data;
+	struct nvme_command cmd = { };
+	struct nvme_id_ns *id;
+	int ret;
+
+	if (__ratelimit(&ns->nuse_rs)) {
+		id = kmalloc(sizeof(*id), GFP_KERNEL);
+		if (!id)
+			return -ENOMEM;
+		cmd.identify.opcode = nvme_admin_identify;
+		cmd.identify.nsid = cpu_to_le32(ns->nsid);
+		cmd.identify.cns = NVME_ID_CNS_NS;
+		ret = cnvme_admin_exec(ns->ctrl, &cmd, id, sizeof(*id), NULL);
+		if (!ret)
+			WRITE_ONCE(ns->nuse, le64_to_cpu(id->nuse));
+		kfree(id);
+		if (ret)
+			return ret < 0 ? ret : -EIO;
+	}
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(ns->nuse));
+}
+static DEVICE_ATTR_RO(nuse);
+
+/* "on"/"off": log I/O passthrough commands that fail (6.12). */
+static ssize_t ns_passthru_err_log_show(struct device *dev,
+					struct device_attribute *attr,
+					char *buf)
+{
+	struct cnvme_ns *ns = dev_to_disk(dev)->private_data;
+
+	return sysfs_emit(buf, "%s\n", ns->passthru_err_log ? "on" : "off");
+}
+
+static ssize_t ns_passthru_err_log_store(struct device *dev,
+					 struct device_attribute *attr,
+					 const char *buf, size_t count)
+{
+	struct cnvme_ns *ns = dev_to_disk(dev)->private_data;
+	bool on;
+
+	if (kstrtobool(buf, &on))
+		return -EINVAL;
+	WRITE_ONCE(ns->passthru_err_log, on);
+	return count;
+}
+
+static struct device_attribute dev_attr_ns_passthru_err_log =
+	__ATTR(passthru_err_log_enabled, 0644, ns_passthru_err_log_show,
+	       ns_passthru_err_log_store);
+
 static struct attribute *cnvme_ns_attrs[] = {
-	&dev_attr_nsid.attr,
 	&dev_attr_wwid.attr,
 	&dev_attr_uuid.attr,
 	&dev_attr_nguid.attr,
 	&dev_attr_eui.attr,
+	&dev_attr_csi.attr,
+	&dev_attr_nsid.attr,
+	&dev_attr_metadata_bytes.attr,
+	&dev_attr_nuse.attr,
+	&dev_attr_ns_passthru_err_log.attr,
 	NULL
 };
 
@@ -243,6 +387,10 @@ static umode_t cnvme_ns_attr_visible(struct kobject *kobj,
 	struct cnvme_ns *ns = dev_to_disk(kobj_to_dev(kobj))->private_data;
 	struct cnvme_ns_ids *ids = &ns->ids;
 
+	if ((a == &dev_attr_csi.attr || a == &dev_attr_metadata_bytes.attr ||
+	     a == &dev_attr_nuse.attr ||
+	     a == &dev_attr_ns_passthru_err_log.attr) && !CNVME_SYSFS_6_12)
+		return 0;
 	if (a == &dev_attr_uuid.attr)
 		return !uuid_is_null(&ids->uuid) ||
 		       cnvme_nonzero(ids->nguid, sizeof(ids->nguid)) ?

@@ -1,0 +1,90 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Differential sysfs test: the attributes (names, modes and values) of
+# the controller, its subsystem, the namespace disk and its queue, and
+# the generic node, under cnvme and under the in-kernel driver in one
+# boot.  Normalised: device numbers (dynamic majors) and the driver name
+# in links.  Runs in cnvme runs of the file topology.
+. "${SELFTESTS:-/selftests}/lib/cnvme.sh"
+
+out=/tmp/sysfs-diff
+mkdir -p "$out"
+
+# name|directory
+dirs=(
+	"ctrl|/sys/class/nvme/nvme0"
+	"subsys|/sys/class/nvme-subsystem/nvme-subsys0"
+	"disk|/sys/block/nvme0n1"
+	"queue|/sys/block/nvme0n1/queue"
+	"integrity|/sys/block/nvme0n1/integrity"
+	"generic|/sys/class/nvme-generic/ng0n1"
+)
+
+dump() { # dump DIR: one line per entry: name, kind, mode, value
+	local d=$1 f v
+	for f in "$d"/*; do
+		[ -e "$f" ] || continue
+		if [ -L "$f" ]; then
+			echo "${f##*/} link"
+		elif [ -d "$f" ]; then
+			echo "${f##*/} dir"
+		elif [ -r "$f" ] && [ "$(stat -c %A "$f" | cut -c2)" = r ]; then
+			v=$(tr '\n' '|' <"$f" 2>&1 | head -c 300)
+			echo "${f##*/} $(stat -c %a "$f") = $v"
+		else
+			echo "${f##*/} $(stat -c %a "$f") (write-only)"
+		fi
+	done
+}
+
+# what must differ: dynamic device numbers, the global disk sequence
+# number, I/O statistics (times), and the in-kernel driver's hwmon
+# temperature sensor, which cnvme does not register
+normalise() {
+	sed -E -e 's/^dev ([0-9]+) = [0-9]+:[0-9]+/dev \1 = MAJ:MIN/' \
+	       -e 's/(MAJOR|MINOR|DISKSEQ)=[0-9]+/\1=N/g' \
+	       -e 's/^diskseq ([0-9]+) = [0-9]+/diskseq \1 = N/' \
+	       -e 's/^stat ([0-9]+) = .*/stat \1 = N/' \
+	       -e '/^hwmon[0-9]+ dir$/d'
+}
+
+run_all() {
+	local tag=$1 e
+	wait_ns_dev 1 30 >/dev/null || return 1
+	# the namespace scan may still be adding the generic node
+	for _ in $(seq 50); do
+		[ -e /sys/class/nvme-generic/ng0n1 ] && break
+		sleep 0.1
+	done
+	for e in "${dirs[@]}"; do
+		dump "${e#*|}" >"$out/${e%%|*}.$tag" 2>&1
+	done
+}
+
+tap_plan ${#dirs[@]}
+skip_all() {
+	for e in "${dirs[@]}"; do tap_skip "${e%%|*}" "$1"; done
+	tap_exit
+}
+[ "$DRIVER" = cnvme ] || skip_all "compares cnvme with the reference: runs in cnvme runs"
+need_data_topology || skip_all "one controller with one namespace (TOPO=file)"
+grep -q "module_blacklist=[^ ]*nvme" /proc/cmdline &&
+	skip_all "the in-kernel driver cannot load in this boot (module_blacklist)"
+
+run_all cnvme || skip_all "no namespace 1 on cnvme"
+driver_unload || skip_all "cnvme does not unload"
+DRIVER=nvme driver_load || { driver_load; skip_all "the in-kernel driver does not load"; }
+DRIVER=nvme wait_ctrls_live 30
+run_all nvme
+DRIVER=nvme driver_unload
+driver_load && wait_ctrls_live 30
+
+for e in "${dirs[@]}"; do
+	name=${e%%|*}
+	if diff <(normalise <"$out/$name.nvme") <(normalise <"$out/$name.cnvme") >"$out/$name.diff"; then
+		tap_ok "$name (${e#*|}): same attributes and values"
+	else
+		tap_fail "$name (${e#*|}): differs (< in-kernel, > cnvme)" "$(head -n 40 "$out/$name.diff")"
+	fi
+done
+tap_exit
