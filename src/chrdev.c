@@ -71,6 +71,7 @@ static const struct file_operations cnvme_ns_chr_fops = {
 	.unlocked_ioctl	= cnvme_ns_chr_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.uring_cmd	= cnvme_ns_uring_cmd,
+	.uring_cmd_iopoll = cnvme_ns_uring_cmd_iopoll,
 };
 
 /* The generic device holds a reference on the disk, hence on ns. */

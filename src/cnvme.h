@@ -328,6 +328,7 @@ void cnvme_cancel_all_io(struct cnvme_ctrl *ctrl);
 int cnvme_io_tagset_update(struct cnvme_ctrl *ctrl);
 void cnvme_io_tagset_free(struct cnvme_ctrl *ctrl);
 bool cnvme_cancel_rq(struct request *rq, void *data);
+int cnvme_poll_cq(struct cnvme_queue *nq, struct io_comp_batch *iob);
 
 /* ns.c */
 void cnvme_scan_work(struct work_struct *work);
@@ -396,6 +397,9 @@ struct io_uring_cmd;
 int cnvme_ns_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags);
 int cnvme_dev_uring_cmd(struct io_uring_cmd *ioucmd,
 			unsigned int issue_flags);
+int cnvme_ns_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
+			      struct io_comp_batch *iob,
+			      unsigned int poll_flags);
 
 /* subsys.c */
 extern struct class cnvme_subsys_class;

@@ -349,9 +349,9 @@ static void cnvme_complete_rq(struct request *rq)
 			   cnvme_error_status(iod->status));
 }
 
-static int cnvme_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
+/* Reap a queue without its interrupt; 0 if another poller holds it. */
+int cnvme_poll_cq(struct cnvme_queue *nq, struct io_comp_batch *iob)
 {
-	struct cnvme_queue *nq = hctx->driver_data;
 	int found;
 
 	if (!spin_trylock(&nq->cq_lock))
@@ -359,6 +359,11 @@ static int cnvme_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
 	found = cnvme_process_cq(nq, iob);
 	spin_unlock(&nq->cq_lock);
 	return found;
+}
+
+static int cnvme_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
+{
+	return cnvme_poll_cq(hctx->driver_data, iob);
 }
 
 static enum rq_end_io_ret cnvme_abort_endio(struct request *rq,

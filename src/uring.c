@@ -5,7 +5,8 @@
  * /dev/nvmeN.  The ring must use 128-byte SQEs and 32-byte CQEs; the CQE
  * carries 0, a positive NVMe status or a -errno, and the command's
  * 64-bit result.  Metadata goes through the ioctl path's bounce buffer.
- * Polled rings (IOPOLL) are refused for now.
+ * On a polled ring (IOPOLL) I/O commands go to a poll queue when the
+ * driver has one (poll_queues=); admin commands are refused there.
  */
 #include <linux/blkdev.h>
 #include <linux/capability.h>
@@ -15,11 +16,15 @@
 #include "compat.h"
 #include <linux/cnvme_ioctl.h>
 
-/* What a command in flight keeps in the io_uring_cmd's private area. */
+/*
+ * What a command in flight keeps in the io_uring_cmd's private area.  The
+ * request lives until the CQE is posted from the submitter's task, so
+ * that a polled ring can poll the queue the request is on until then.
+ */
 struct cnvme_uring_pdu {
+	struct request *rq;
 	struct bio *bio;
 	struct cnvme_umeta *meta;
-	u64 result;
 	int status;
 };
 
@@ -29,11 +34,14 @@ static struct cnvme_uring_pdu *cnvme_uring_pdu(struct io_uring_cmd *ioucmd)
 	return (struct cnvme_uring_pdu *)&ioucmd->pdu;
 }
 
-/* In the submitter's task: unmap the user buffer, post the CQE. */
+/* In the submitter's task: unmap the user buffers, post the CQE. */
 static void cnvme_uring_task_cb(struct io_uring_cmd *ioucmd,
 				unsigned int issue_flags)
 {
 	struct cnvme_uring_pdu *pdu = cnvme_uring_pdu(ioucmd);
+	struct request *rq = pdu->rq;
+	u64 result = le64_to_cpu(((struct cnvme_iod *)
+				  blk_mq_rq_to_pdu(rq))->result.u64);
 	int status = pdu->status;
 	int ret;
 
@@ -42,7 +50,9 @@ static void cnvme_uring_task_cb(struct io_uring_cmd *ioucmd,
 		status = ret;
 	if (pdu->bio)
 		blk_rq_unmap_user(pdu->bio);
-	io_uring_cmd_done(ioucmd, status, pdu->result, issue_flags);
+	WRITE_ONCE(pdu->rq, NULL);
+	blk_mq_free_request(rq);
+	io_uring_cmd_done(ioucmd, status, result, issue_flags);
 }
 
 static enum rq_end_io_ret cnvme_uring_end_io(struct request *rq,
@@ -58,9 +68,24 @@ static enum rq_end_io_ret cnvme_uring_end_io(struct request *rq,
 		pdu->status = iod->status;
 	else
 		pdu->status = blk_status_to_errno(err);
-	pdu->result = le64_to_cpu(iod->result.u64);
 	io_uring_cmd_complete_in_task(ioucmd, cnvme_uring_task_cb);
-	return RQ_END_IO_FREE;
+	return RQ_END_IO_NONE;
+}
+
+/*
+ * ->uring_cmd_iopoll of /dev/ngXnY: reap the poll queue the command went
+ * to.  A command on an interrupt-driven queue (no poll queues) completes
+ * by its interrupt; there is nothing to poll.
+ */
+int cnvme_ns_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
+			      struct io_comp_batch *iob,
+			      unsigned int poll_flags)
+{
+	struct request *rq = READ_ONCE(cnvme_uring_pdu(ioucmd)->rq);
+
+	if (!rq || !blk_rq_is_poll(rq))
+		return 0;
+	return cnvme_poll_cq(rq->mq_hctx->driver_data, iob);
 }
 
 static int cnvme_uring_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
@@ -78,8 +103,8 @@ static int cnvme_uring_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 	if ((issue_flags & (IO_URING_F_SQE128 | IO_URING_F_CQE32)) !=
 	    (IO_URING_F_SQE128 | IO_URING_F_CQE32))
 		return -EOPNOTSUPP;
-	if (issue_flags & IO_URING_F_IOPOLL)
-		return -EOPNOTSUPP;
+	if ((issue_flags & IO_URING_F_IOPOLL) && !ns)
+		return -EOPNOTSUPP;	/* the admin queue is not polled */
 	if (!CNVME_FINE_PERMISSIONS && !capable(CAP_SYS_ADMIN))
 		return -EACCES;
 
@@ -93,8 +118,10 @@ static int cnvme_uring_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 			       ioucmd->file->f_mode & FMODE_WRITE))
 		return -EACCES;
 
-	rq = blk_mq_alloc_request(q, nvme_is_write(&uc.cmd) ? REQ_OP_DRV_OUT :
-				  REQ_OP_DRV_IN,
+	rq = blk_mq_alloc_request(q, (nvme_is_write(&uc.cmd) ? REQ_OP_DRV_OUT :
+				      REQ_OP_DRV_IN) |
+				  ((issue_flags & IO_URING_F_IOPOLL) ?
+				   REQ_POLLED : 0),
 				  (issue_flags & IO_URING_F_NONBLOCK) ?
 				  BLK_MQ_REQ_NOWAIT : 0);
 	if (IS_ERR(rq))
@@ -135,6 +162,7 @@ static int cnvme_uring_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 		goto unmap;
 	iod->cmd = uc.cmd;	/* now with the metadata pointer */
 
+	pdu->rq = rq;
 	rq->end_io = cnvme_uring_end_io;
 	rq->end_io_data = ioucmd;
 	blk_execute_rq_nowait(rq, false);
