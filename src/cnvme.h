@@ -210,6 +210,7 @@ struct cnvme_ctrl {
 	struct nvme_effects_log *effects;	/* log page 05h, kept */
 	u16 cntlid;
 	u32 rtd3e;
+	u16 crdt[3];		/* retry delay times, 100 ms units */
 	u32 max_hw_sectors;
 	u32 max_zeroes_sectors;
 	u32 dmrsl;		/* Identify CNS 06h: discard limits */

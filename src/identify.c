@@ -74,6 +74,9 @@ int cnvme_identify_ctrl(struct cnvme_ctrl *ctrl)
 	}
 	ctrl->cntlid = le16_to_cpu(id->cntlid);
 	ctrl->rtd3e = le32_to_cpu(id->rtd3e);
+	ctrl->crdt[0] = le16_to_cpu(id->crdt1);
+	ctrl->crdt[1] = le16_to_cpu(id->crdt2);
+	ctrl->crdt[2] = le16_to_cpu(id->crdt3);
 	memcpy(ctrl->serial, id->sn, sizeof(ctrl->serial));
 	memcpy(ctrl->model, id->mn, sizeof(ctrl->model));
 	memcpy(ctrl->firmware_rev, id->fr, sizeof(ctrl->firmware_rev));

@@ -339,8 +339,17 @@ static void cnvme_complete_rq(struct request *rq)
 		return;
 	}
 	if (cnvme_should_retry(ctrl, rq, iod)) {
+		/* CRD: the controller asks for one of its retry delays */
+		u16 crd = (iod->status & NVME_STATUS_CRD) >> 11;
+		unsigned long delay = crd ? ctrl->crdt[crd - 1] * 100 : 0;
+
 		iod->retries++;
-		blk_mq_requeue_request(rq, true);
+		if (!delay) {
+			blk_mq_requeue_request(rq, true);
+			return;
+		}
+		blk_mq_requeue_request(rq, false);
+		blk_mq_delay_kick_requeue_list(rq->q, delay);
 		return;
 	}
 	if (!blk_rq_is_passthrough(rq))

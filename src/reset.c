@@ -8,6 +8,8 @@
  * I/O, rescan.  A failure on that path leaves the controller dead: every
  * request, queued or new, fails at once and nothing waits for it.
  */
+#include <linux/slab.h>
+
 #include "cnvme.h"
 #include "compat.h"
 
@@ -131,6 +133,59 @@ static void cnvme_init_ctrl_limits(struct cnvme_ctrl *ctrl)
 	ctrl->sgls = le32_to_cpu(id->sgls) & 0x3;
 }
 
+/*
+ * Give the controller the host's time (Timestamp feature), as the
+ * in-kernel driver does on every start; not fatal if refused.
+ */
+static void cnvme_set_timestamp(struct cnvme_ctrl *ctrl)
+{
+	struct nvme_command cmd = { };
+	__le64 ts;
+	int ret;
+
+	if (!(ctrl->oncs & NVME_CTRL_ONCS_TIMESTAMP))
+		return;
+	ts = cpu_to_le64(ktime_to_ms(ktime_get_real()));
+	cmd.features.opcode = nvme_admin_set_features;
+	cmd.features.fid = cpu_to_le32(NVME_FEAT_TIMESTAMP);
+	ret = cnvme_admin_exec(ctrl, &cmd, &ts, sizeof(ts), NULL);
+	if (ret)
+		dev_warn_once(&ctrl->pdev->dev,
+			      "%s: cannot set the timestamp (%d)\n",
+			      dev_name(&ctrl->dev), ret);
+}
+
+/*
+ * Host Behavior Support, as the in-kernel driver sets it: Advanced
+ * Command Retry (the controller may ask for a retry delay, CRD) when the
+ * controller has retry delay times, and extended LBA formats when it
+ * supports them.
+ */
+static void cnvme_set_host_behavior(struct cnvme_ctrl *ctrl)
+{
+	struct nvme_command cmd = { };
+	struct nvme_feat_host_behavior *hb;
+	bool acre = ctrl->crdt[0];
+	bool lbafee = le32_to_cpu(ctrl->id->ctratt) & NVME_CTRL_ATTR_ELBAS;
+	int ret;
+
+	if (!acre && !lbafee)
+		return;
+	hb = kzalloc(sizeof(*hb), GFP_KERNEL);
+	if (!hb)
+		return;
+	hb->acre = acre ? NVME_ENABLE_ACRE : 0;
+	hb->lbafee = lbafee ? NVME_ENABLE_LBAFEE : 0;
+	cmd.features.opcode = nvme_admin_set_features;
+	cmd.features.fid = cpu_to_le32(NVME_FEAT_HOST_BEHAVIOR);
+	ret = cnvme_admin_exec(ctrl, &cmd, hb, sizeof(*hb), NULL);
+	if (ret)
+		dev_warn_once(&ctrl->pdev->dev,
+			      "%s: cannot set host behavior (%d)\n",
+			      dev_name(&ctrl->dev), ret);
+	kfree(hb);
+}
+
 void cnvme_reset_work(struct work_struct *work)
 {
 	struct cnvme_ctrl *ctrl = container_of(work, struct cnvme_ctrl,
@@ -185,6 +240,8 @@ void cnvme_reset_work(struct work_struct *work)
 	if (!cnvme_change_state(ctrl, CNVME_STATE_LIVE))
 		goto unlock;
 	cnvme_unquiesce_io(ctrl);
+	cnvme_set_timestamp(ctrl);
+	cnvme_set_host_behavior(ctrl);
 	cnvme_aen_start(ctrl);
 	mutex_unlock(&ctrl->lock);
 	queue_work(cnvme_wq, &ctrl->scan_work);
