@@ -11,6 +11,9 @@
 #                        (INTERACTIVE=1: a shell in the guest instead)
 #   make check           static checks + every kernel x topology x the suite
 #                        (DRIVER=cnvme|nvme|all, KERNELS=, TOPOS=, TESTS=)
+#   make bench           cnvme against the in-kernel driver, in one VM boot
+#                        (SAMPLES=, RUNTIME=, RAMP=, POINTS=, KVER=, SMOKE=1;
+#                        see Documentation/performance.rst)
 #   make clean
 
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -25,8 +28,8 @@ endif
 
 KBUILD_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V))
 
-.PHONY: all modules deps demo check selftests checkpatch sparse dkms-check \
-	clean FORCE
+.PHONY: all modules deps demo check bench selftests checkpatch sparse \
+	dkms-check clean FORCE
 
 all: modules
 
@@ -70,6 +73,9 @@ dkms-check:
 
 check:
 	$(ROOT)/scripts/check.sh
+
+bench: modules
+	$(ROOT)/scripts/bench.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -3,6 +3,9 @@
 # The test command: install what is missing, build, static checks, then
 # every kernel x topology x the selftests in VMs.  DRIVER=cnvme (default),
 # nvme (the in-kernel reference) or all; KERNELS, TOPOS, TESTS narrow it.
+# The benchmark's smoke run (make bench SMOKE=1) is one test: it passes
+# when the harness wrote results with samples of both drivers; speed is
+# never judged.  BENCH=0 skips it.
 # Ends with "N passed, N failed, N skipped"; non-zero exit on failure.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,6 +44,21 @@ if [ "${REBOOT:-1}" = 1 ] && [ -z "${TESTS:-}" ]; then
 	echo "$out"
 	pre_passed=$((pre_passed + $(echo "$out" | sed -n 's/^# reboot: \([0-9]*\) passed.*/\1/p')))
 	pre_failed=$((pre_failed + $(echo "$out" | sed -n 's/^# reboot: [0-9]* passed, \([0-9]*\) failed$/\1/p')))
+fi
+
+if [ "${BENCH:-1}" = 1 ] && [ -z "${TESTS:-}" ]; then
+	echo "# benchmark smoke run"
+	mkdir -p "$root/build/bench"
+	bench_out=$root/build/bench/smoke-$(date +%Y%m%d-%H%M%S)
+	if SMOKE=1 SAMPLES=1 RUNTIME=1 RAMP=1 POINTS='' CHUNK='' KVER='' OUT=$bench_out \
+		"$root/scripts/bench.sh" >"$bench_out.log" 2>&1 </dev/null; then
+		pre_passed=$((pre_passed + 1))
+		echo "# bench smoke: 1 passed, 0 failed ($bench_out)"
+	else
+		pre_failed=$((pre_failed + 1))
+		tail -n 30 "$bench_out.log"
+		echo "# bench smoke: 0 passed, 1 failed ($bench_out.log)"
+	fi
 fi
 
 PRE_PASSED=${pre_passed:-0} PRE_FAILED=${pre_failed:-1} PRE_SKIPPED=0 \

@@ -12,6 +12,7 @@ pkgs=(
 	qemu-system-x86
 	busybox-static nvme-cli fio util-linux e2fsprogs
 	sparse dkms
+	python3-numpy python3-scipy python3-matplotlib
 )
 
 missing=()
