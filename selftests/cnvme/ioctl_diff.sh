@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Differential ioctl edge cases: ioctl_edges runs against cnvme, then
+# against the in-kernel driver loaded in its place in the same boot, and
+# every case's outcome (return value, errno, result write-back, data
+# check) must be the same: one TAP line per case.  Two more lines say
+# whether ioctl_edges' own assertions (the in-kernel driver's behaviour
+# on this kernel) held on cnvme and on the in-kernel driver.
+# Runs in cnvme runs of the file (one namespace) and three (three
+# namespaces) topologies; skipped elsewhere.  ioctl_edges itself runs on
+# its own in every run, against whichever driver is loaded.
+. "${SELFTESTS:-/selftests}/lib/cnvme.sh"
+
+out=/tmp/ioctl-diff
+edges=${SELFTESTS:-/selftests}/ioctl_edges
+# seconds for one run of ioctl_edges
+EDGES_TIMEOUT=${EDGES_TIMEOUT:-150}
+rm -rf "$out"
+mkdir -p "$out"
+
+mapfile -t cases < <("$edges" -l 2>&1 | awk '/^---/ { f = 1; next } f { print $NF }')
+tap_plan $((${#cases[@]} + 2))
+
+skip_all() {
+	for c in "${cases[@]}"; do tap_skip "$c" "$1"; done
+	tap_skip "self-assertions on cnvme" "$1"
+	tap_skip "self-assertions on the in-kernel driver" "$1"
+	tap_exit
+}
+[ ${#cases[@]} -gt 0 ] || { tap_fail "ioctl_edges -l lists no case"; tap_exit; }
+[ "$DRIVER" = cnvme ] || skip_all "compares cnvme with the reference: runs in cnvme runs"
+case $TOPO in
+file | three) ;;
+*) skip_all "runs on the file and three topologies (one and three namespaces)" ;;
+esac
+grep -q "module_blacklist=[^ ]*nvme" /proc/cmdline &&
+	skip_all "the in-kernel driver cannot load in this boot (module_blacklist)"
+
+# run_edges TAG: one run of ioctl_edges, its records in $out/TAG.cases
+run_edges() {
+	: >"$out/$1.cases"
+	wait_ns_dev 1 30 >/dev/null || echo "# no namespace 1 on $1" >"$out/$1.log"
+	EDGES_RECORD=$out/$1.cases timeout -k 10 "$EDGES_TIMEOUT" "$edges" \
+		>>"$out/$1.log" 2>&1
+	echo $? >"$out/$1.rc"
+}
+
+run_edges cnvme
+driver_unload || skip_all "cnvme does not unload"
+DRIVER=nvme driver_load || { driver_load; skip_all "the in-kernel driver does not load"; }
+DRIVER=nvme wait_ctrls_live 30
+DRIVER=nvme run_edges nvme
+DRIVER=nvme driver_unload
+driver_load && wait_ctrls_live 30 && wait_ns_dev 1 30 >/dev/null
+
+# outcome TAG CASE: the record of CASE without "case NAME ", or "(none)"
+outcome() {
+	local line
+	line=$(grep -m1 "^case $2 " "$out/$1.cases")
+	if [ -n "$line" ]; then
+		echo "${line#case "$2" }"
+	else
+		echo "(none)"
+	fi
+}
+
+for c in "${cases[@]}"; do
+	mine=$(outcome cnvme "$c")
+	ref=$(outcome nvme "$c")
+	if [ "$mine" = "(none)" ] && [ "$ref" = "(none)" ]; then
+		tap_skip "$c" "no outcome on either driver (see the ioctl_edges output)"
+	elif [[ "$ref" == *data=skipped* ]]; then
+		tap_skip "$c" "not run on the in-kernel driver (ioctl_edges says why); cnvme: $mine"
+	elif [ "$mine" = "$ref" ]; then
+		tap_ok "$c: $mine"
+	else
+		tap_fail "$c: cnvme differs from the in-kernel driver" \
+			"cnvme:     $mine" "in-kernel: $ref"
+	fi
+done
+
+# self_check TAG LABEL: did ioctl_edges' assertions hold?
+self_check() {
+	local rc failed
+	rc=$(cat "$out/$1.rc" 2>/dev/null || echo "?")
+	failed=$(sed -n 's/^not ok [0-9]* edge\.\([^ ]*\).*/\1/p' "$out/$1.log" | tr '\n' ' ')
+	if [ "$rc" = 0 ]; then
+		tap_ok "self-assertions on $2"
+	else
+		tap_fail "self-assertions on $2 (exit $rc)" "failed: ${failed:-none listed}" \
+			"$(grep -E '^# .*(Expected|SKIP|ERROR)' "$out/$1.log" | head -n 30)"
+	fi
+}
+self_check cnvme cnvme
+self_check nvme "the in-kernel driver"
+tap_exit
