@@ -25,12 +25,27 @@ static inline const void *cnvme_uring_cmd_payload(struct io_uring_cmd *c)
 {
 	return io_uring_sqe_cmd(c->sqe);
 }
+
+/* Finish in the submitter's task; 6.12 can batch the wake-ups (lazy). */
+static inline void
+cnvme_uring_complete_in_task(struct io_uring_cmd *c,
+			     void (*cb)(struct io_uring_cmd *, unsigned int))
+{
+	io_uring_cmd_do_in_task_lazy(c, cb);
+}
 #else
 #include <linux/io_uring.h>
 
 static inline const void *cnvme_uring_cmd_payload(struct io_uring_cmd *c)
 {
 	return c->cmd;
+}
+
+static inline void
+cnvme_uring_complete_in_task(struct io_uring_cmd *c,
+			     void (*cb)(struct io_uring_cmd *, unsigned int))
+{
+	io_uring_cmd_complete_in_task(c, cb);
 }
 #endif
 

@@ -73,6 +73,12 @@ struct cnvme_queue {
 	struct nvme_completion *cqes;
 	u32 __iomem *cq_db;
 
+	/* shadow doorbells and event indexes (dbbuf.c), NULL if none */
+	__le32 *dbbuf_sq_db;
+	__le32 *dbbuf_cq_db;
+	__le32 *dbbuf_sq_ei;
+	__le32 *dbbuf_cq_ei;
+
 	struct cnvme_ctrl *ctrl;
 	dma_addr_t sq_dma;
 	dma_addr_t cq_dma;
@@ -196,6 +202,13 @@ struct cnvme_ctrl {
 	struct blk_mq_tag_set tagset;
 	bool tagset_ready;
 
+	/* shadow doorbell buffers (dbbuf.c) */
+	__le32 *dbbuf_dbs;
+	__le32 *dbbuf_eis;
+	dma_addr_t dbbuf_dbs_dma;
+	dma_addr_t dbbuf_eis_dma;
+	size_t dbbuf_bytes;
+
 	struct dma_pool *page_pool;
 	struct dma_pool *small_pool;
 	mempool_t *sg_pool;
@@ -281,6 +294,32 @@ const char *cnvme_state_name(enum cnvme_state state);
 bool cnvme_is_property_get(const struct nvme_command *cmd);
 int cnvme_property_get(struct cnvme_ctrl *ctrl, const struct nvme_command *cmd,
 		       u64 *value);
+
+/* dbbuf.c */
+void cnvme_dbbuf_setup(struct cnvme_ctrl *ctrl);
+void cnvme_dbbuf_init_queue(struct cnvme_ctrl *ctrl, struct cnvme_queue *q);
+void cnvme_dbbuf_free(struct cnvme_ctrl *ctrl);
+
+/*
+ * Store @value in a shadow doorbell; true if the register must be written
+ * too: always without shadow doorbells, else when @value moved past the
+ * controller's event index (the test is on 16-bit wrapping counters).
+ */
+static inline bool cnvme_dbbuf_update(u16 value, __le32 *db, __le32 *ei)
+{
+	u16 old, event;
+
+	if (!db)
+		return true;
+	/* the queue entries before the shadow value that publishes them */
+	wmb();
+	old = le32_to_cpu(*db);
+	WRITE_ONCE(*db, cpu_to_le32(value));
+	/* the shadow value before the event index it is compared with */
+	mb();
+	event = le32_to_cpu(READ_ONCE(*ei));
+	return (u16)(value - event - 1) < (u16)(value - old);
+}
 
 /* queue.c */
 int cnvme_queue_alloc(struct cnvme_ctrl *ctrl, struct cnvme_queue *q,

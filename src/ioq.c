@@ -182,6 +182,7 @@ static int cnvme_create_io_queue(struct cnvme_ctrl *ctrl, unsigned int idx,
 		cnvme_queue_reset(q);
 	}
 	q->polled = polled;
+	cnvme_dbbuf_init_queue(ctrl, q);
 
 	ret = cnvme_create_cq(ctrl, q);
 	if (ret)
@@ -260,15 +261,17 @@ int cnvme_setup_io_queues(struct cnvme_ctrl *ctrl)
 	nr = ctrl->nr_maps[HCTX_TYPE_DEFAULT] + ctrl->nr_maps[HCTX_TYPE_READ] +
 	     nr_poll;
 
+	cnvme_dbbuf_setup(ctrl);
 	for (i = 0; i < nr; i++) {
 		ret = cnvme_create_io_queue(ctrl, i, i >= nr - nr_poll);
 		if (ret)
 			return ret;
 		ctrl->nr_ioqs = i + 1;
 	}
-	dev_info(&ctrl->pdev->dev, "%s: %u/%u/%u default/read/poll queues, depth %u\n",
+	dev_info(&ctrl->pdev->dev, "%s: %u/%u/%u default/read/poll queues, depth %u%s\n",
 		 dev_name(&ctrl->dev), ctrl->nr_maps[HCTX_TYPE_DEFAULT],
-		 ctrl->nr_maps[HCTX_TYPE_READ], nr_poll, ctrl->io_depth);
+		 ctrl->nr_maps[HCTX_TYPE_READ], nr_poll, ctrl->io_depth,
+		 ctrl->dbbuf_dbs ? ", shadow doorbells" : "");
 	return 0;
 }
 
@@ -303,6 +306,7 @@ void cnvme_free_io_queues(struct cnvme_ctrl *ctrl)
 	}
 	kfree(ctrl->ioqs);
 	ctrl->ioqs = NULL;
+	cnvme_dbbuf_free(ctrl);
 	ctrl->max_ioqs = 0;
 	ctrl->nr_ioqs = 0;
 }

@@ -99,7 +99,8 @@ void cnvme_sq_ring(struct cnvme_queue *q, bool last)
 	}
 	if (q->sq_tail == q->last_sq_tail)
 		return;
-	writel(q->sq_tail, q->sq_db);
+	if (cnvme_dbbuf_update(q->sq_tail, q->dbbuf_sq_db, q->dbbuf_sq_ei))
+		writel(q->sq_tail, q->sq_db);
 	q->last_sq_tail = q->sq_tail;
 }
 
@@ -189,7 +190,8 @@ int cnvme_process_cq(struct cnvme_queue *q, struct io_comp_batch *iob)
 		}
 		found++;
 	}
-	if (found)
+	if (found &&
+	    cnvme_dbbuf_update(q->cq_head, q->dbbuf_cq_db, q->dbbuf_cq_ei))
 		writel(q->cq_head, q->cq_db);
 	return found;
 }

@@ -17,15 +17,21 @@
 #include <linux/cnvme_ioctl.h>
 
 /*
- * What a command in flight keeps in the io_uring_cmd's private area.  The
- * request lives until the CQE is posted from the submitter's task, so
- * that a polled ring can poll the queue the request is on until then.
+ * What a command in flight keeps in the io_uring_cmd's private area.  A
+ * command on a poll queue keeps its request until the CQE is posted from
+ * the submitter's task, so that a polled ring can poll the queue the
+ * request is on until then; any other command frees its request at
+ * completion and keeps the result instead.
  */
 struct cnvme_uring_pdu {
-	struct request *rq;
+	union {
+		struct request *rq;	/* @polled */
+		u64 result;		/* !@polled, once completed */
+	};
 	struct bio *bio;
 	struct cnvme_umeta *meta;
 	int status;
+	bool polled;
 };
 
 static struct cnvme_uring_pdu *cnvme_uring_pdu(struct io_uring_cmd *ioucmd)
@@ -34,15 +40,20 @@ static struct cnvme_uring_pdu *cnvme_uring_pdu(struct io_uring_cmd *ioucmd)
 	return (struct cnvme_uring_pdu *)&ioucmd->pdu;
 }
 
+static u64 cnvme_rq_result(struct request *rq)
+{
+	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
+
+	return le64_to_cpu(iod->result.u64);
+}
+
 /* In the submitter's task: unmap the user buffers, post the CQE. */
 static void cnvme_uring_task_cb(struct io_uring_cmd *ioucmd,
 				unsigned int issue_flags)
 {
 	struct cnvme_uring_pdu *pdu = cnvme_uring_pdu(ioucmd);
-	struct request *rq = pdu->rq;
-	u64 result = le64_to_cpu(((struct cnvme_iod *)
-				  blk_mq_rq_to_pdu(rq))->result.u64);
 	int status = pdu->status;
+	u64 result;
 	int ret;
 
 	ret = cnvme_umeta_done(pdu->meta, status);
@@ -50,8 +61,15 @@ static void cnvme_uring_task_cb(struct io_uring_cmd *ioucmd,
 		status = ret;
 	if (pdu->bio)
 		blk_rq_unmap_user(pdu->bio);
-	WRITE_ONCE(pdu->rq, NULL);
-	blk_mq_free_request(rq);
+	if (pdu->polled) {
+		struct request *rq = pdu->rq;
+
+		result = cnvme_rq_result(rq);
+		WRITE_ONCE(pdu->rq, NULL);
+		blk_mq_free_request(rq);
+	} else {
+		result = pdu->result;
+	}
 	io_uring_cmd_done(ioucmd, status, result, issue_flags);
 }
 
@@ -68,8 +86,10 @@ static enum rq_end_io_ret cnvme_uring_end_io(struct request *rq,
 		pdu->status = iod->status;
 	else
 		pdu->status = blk_status_to_errno(err);
-	io_uring_cmd_complete_in_task(ioucmd, cnvme_uring_task_cb);
-	return RQ_END_IO_NONE;
+	if (!pdu->polled)
+		pdu->result = cnvme_rq_result(rq);
+	cnvme_uring_complete_in_task(ioucmd, cnvme_uring_task_cb);
+	return pdu->polled ? RQ_END_IO_NONE : RQ_END_IO_FREE;
 }
 
 /*
@@ -81,9 +101,13 @@ int cnvme_ns_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
 			      struct io_comp_batch *iob,
 			      unsigned int poll_flags)
 {
-	struct request *rq = READ_ONCE(cnvme_uring_pdu(ioucmd)->rq);
+	struct cnvme_uring_pdu *pdu = cnvme_uring_pdu(ioucmd);
+	struct request *rq;
 
-	if (!rq || !blk_rq_is_poll(rq))
+	if (!pdu->polled)
+		return 0;
+	rq = READ_ONCE(pdu->rq);
+	if (!rq)
 		return 0;
 	return cnvme_poll_cq(rq->mq_hctx->driver_data, iob);
 }
@@ -119,7 +143,7 @@ static int cnvme_uring_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 		return -EACCES;
 
 	rq = blk_mq_alloc_request(q, (nvme_is_write(&uc.cmd) ? REQ_OP_DRV_OUT :
-				      REQ_OP_DRV_IN) |
+				      REQ_OP_DRV_IN) | REQ_ALLOC_CACHE |
 				  ((issue_flags & IO_URING_F_IOPOLL) ?
 				   REQ_POLLED : 0),
 				  (issue_flags & IO_URING_F_NONBLOCK) ?
@@ -162,6 +186,8 @@ static int cnvme_uring_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 		goto unmap;
 	iod->cmd = uc.cmd;	/* now with the metadata pointer */
 
+	/* (not blk_rq_is_poll(): 6.1's warns on a request without data) */
+	pdu->polled = rq->mq_hctx->type == HCTX_TYPE_POLL;
 	pdu->rq = rq;
 	rq->end_io = cnvme_uring_end_io;
 	rq->end_io_data = ioucmd;
