@@ -10,7 +10,7 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 start=$(date +%s)
-export TOPOS=${TOPOS:-one three file meta}
+export TOPOS=${TOPOS:-one three file meta media}
 
 "$root/scripts/deps.sh" || exit 1
 if ! make -C "$root" modules >"$root/build-modules.log" 2>&1; then

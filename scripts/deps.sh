@@ -9,7 +9,7 @@ pkgs=(
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	linux-source-6.12
-	qemu-system-x86
+	qemu-system-x86 qemu-utils
 	busybox-static nvme-cli fio util-linux e2fsprogs
 	sparse dkms
 	python3-numpy python3-scipy python3-matplotlib

@@ -22,12 +22,17 @@
 #   meta   one controller, two 64 MiB file-backed namespaces formatted
 #          with 8 bytes of separate metadata: 512 B blocks with T10 PI
 #          type 1 (NSID 1), 4 KiB blocks without PI (NSID 2)
+#   media  one controller, one 64 MiB namespace (512 B blocks) on a qcow2
+#          image under QEMU's blkdebug driver, which fails every read
+#          that covers guest byte offset 8 MiB (LBA 16384) with EIO
 set -eu
 
 MODEL="QEMU NVMe Ctrl"
 MiB=1048576
 GiB=1073741824
-TOPOLOGIES="one three file two meta"
+TOPOLOGIES="one three file two meta media"
+# media: the guest byte offset whose reads fail (selftests know it too)
+MEDIA_BAD_OFFSET=$((8 * MiB))
 
 usage() {
 	echo "usage: $0 NAME WORKDIR | --expect NAME | --list" >&2
@@ -48,6 +53,7 @@ expect() {
 		# QEMU keeps the metadata inside the image: sizes are less than it
 		serials="cnvmemeta01" ns=""
 		;;
+	media) serials="cnvmemedia1" ns="1:512:$((64 * MiB))" ;;
 	*)
 		echo "topology.sh: unknown topology '$1' (have: $TOPOLOGIES)" >&2
 		exit 2
@@ -100,6 +106,26 @@ args() {
 			-blockdev "driver=null-co,node-name=nul1,size=$((256 * MiB)),read-zeroes=on" \
 			-device "nvme,id=c0,serial=cnvme0021,drive=nul0" \
 			-device "nvme,id=c1,serial=cnvme0022,drive=nul1"
+		;;
+	media)
+		# blkdebug's rule is on the qcow2 file's sectors: find where the
+		# bad guest offset lies in the (preallocated) image
+		mkdir -p "$dir"
+		dir=$(cd "$dir" && pwd)
+		rm -f "$dir/media.qcow2"
+		qemu-img create -q -f qcow2 -o preallocation=metadata \
+			"$dir/media.qcow2" $((64 * MiB))
+		local host
+		host=$(qemu-img map --output=json "$dir/media.qcow2" |
+			sed -n 's/.*"start": *0,.*"offset": *\([0-9]*\).*/\1/p')
+		[ -n "$host" ] || { echo "topology.sh: cannot map media.qcow2" >&2; exit 1; }
+		printf '[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "%d"\nonce = "off"\n' \
+			$(((host + MEDIA_BAD_OFFSET) / 512)) >"$dir/media.cfg"
+		printf '%s\n' \
+			-blockdev "driver=file,filename=${dir//,/,,}/media.qcow2,node-name=mf" \
+			-blockdev "driver=blkdebug,config=${dir//,/,,}/media.cfg,image=mf,node-name=mdbg" \
+			-blockdev "driver=qcow2,file=mdbg,node-name=mq" \
+			-device "nvme,id=c0,serial=cnvmemedia1,drive=mq"
 		;;
 	meta)
 		mkdir -p "$dir"
