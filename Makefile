@@ -6,6 +6,8 @@
 #                        installed, into build/<kernelrelease>/
 #   make KDIR=/path      build for one kernel tree only
 #   make W=1 / C=2       extra warnings / sparse, passed to kbuild
+#   make FAULT_INJECT=1  the test build with debugfs fault points, into
+#                        build/faults/<kernelrelease>/ (never ship it)
 #   make deps            install the Debian packages everything needs (root)
 #   make demo            build, boot a VM, show cnvme at work
 #                        (INTERACTIVE=1: a shell in the guest instead)
@@ -26,7 +28,10 @@ else
 KDIRS := $(patsubst %/Makefile,%,$(wildcard /lib/modules/*/build/Makefile))
 endif
 
-KBUILD_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V))
+KBUILD_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V)) \
+	$(if $(FAULT_INJECT),CNVME_FAULT_INJECT=1)
+# the fault-injection test build goes to its own tree
+MODBUILD := $(if $(FAULT_INJECT),$(BUILD)/faults,$(BUILD))
 
 .PHONY: all modules deps demo check bench selftests checkpatch sparse \
 	dkms-check clean FORCE
@@ -43,7 +48,7 @@ modules:
 		kver=$$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' \
 			$$kdir/include/generated/utsrelease.h); \
 		test -n "$$kver" || { echo "$$kdir: no UTS_RELEASE" >&2; exit 1; }; \
-		out=$(BUILD)/$$kver; \
+		out=$(MODBUILD)/$$kver; \
 		mkdir -p $$out; \
 		for s in $(SOURCES); do \
 			test ! -e $(ROOT)/$$s || cp -rsf $(ROOT)/$$s $$out/; \

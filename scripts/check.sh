@@ -13,7 +13,8 @@ start=$(date +%s)
 export TOPOS=${TOPOS:-one three file meta media}
 
 "$root/scripts/deps.sh" || exit 1
-if ! make -C "$root" modules >"$root/build-modules.log" 2>&1; then
+if ! make -C "$root" modules >"$root/build-modules.log" 2>&1 ||
+   ! make -C "$root" modules FAULT_INJECT=1 >>"$root/build-modules.log" 2>&1; then
 	tail -n 40 "$root/build-modules.log"
 	echo "0 passed, 1 failed"
 	exit 1

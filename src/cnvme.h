@@ -236,6 +236,14 @@ struct cnvme_ctrl {
 	char model[40];
 	char firmware_rev[8];
 	char subsysnqn[NVMF_NQN_SIZE];
+
+#ifdef CNVME_FAULT_INJECT
+	struct dentry *fault_dir;
+	atomic_t fault_drop_io;
+	atomic_t fault_drop_admin;
+	atomic_t fault_fail_enable;
+	bool fault_regs_gone;
+#endif
 };
 
 static inline struct cnvme_ctrl *to_cnvme_ctrl(struct device *dev)
@@ -274,9 +282,46 @@ extern struct workqueue_struct *cnvme_wq;
 int cnvme_pci_register(void);
 void cnvme_pci_unregister(void);
 
+/* fault.c: fault points, only in a FAULT_INJECT=1 build */
+#ifdef CNVME_FAULT_INJECT
+void cnvme_fault_init(void);
+void cnvme_fault_exit(void);
+void cnvme_fault_ctrl_add(struct cnvme_ctrl *ctrl);
+void cnvme_fault_ctrl_del(struct cnvme_ctrl *ctrl);
+bool cnvme_fault_drop_cqe(struct cnvme_queue *q, u16 cid);
+bool cnvme_fault_fail_enable(struct cnvme_ctrl *ctrl);
+
+static inline bool cnvme_fault_regs_gone(struct cnvme_ctrl *ctrl)
+{
+	return READ_ONCE(ctrl->fault_regs_gone);
+}
+#else
+static inline void cnvme_fault_init(void) { }
+static inline void cnvme_fault_exit(void) { }
+static inline void cnvme_fault_ctrl_add(struct cnvme_ctrl *ctrl) { }
+static inline void cnvme_fault_ctrl_del(struct cnvme_ctrl *ctrl) { }
+
+static inline bool cnvme_fault_drop_cqe(struct cnvme_queue *q, u16 cid)
+{
+	return false;
+}
+
+static inline bool cnvme_fault_fail_enable(struct cnvme_ctrl *ctrl)
+{
+	return false;
+}
+
+static inline bool cnvme_fault_regs_gone(struct cnvme_ctrl *ctrl)
+{
+	return false;
+}
+#endif
+
 /* regs.c */
 static inline u32 cnvme_readl(struct cnvme_ctrl *ctrl, u32 off)
 {
+	if (cnvme_fault_regs_gone(ctrl))
+		return ~0U;
 	return readl(ctrl->bar + off);
 }
 

@@ -190,12 +190,14 @@ static int __init cnvme_init(void)
 	ret = cnvme_chrdev_init();
 	if (ret)
 		goto unregister_subsys_class;
+	cnvme_fault_init();
 	ret = cnvme_pci_register();
 	if (ret)
 		goto chrdev_exit;
 	return 0;
 
 chrdev_exit:
+	cnvme_fault_exit();
 	cnvme_chrdev_exit();
 unregister_subsys_class:
 	class_unregister(&cnvme_subsys_class);
@@ -215,6 +217,7 @@ destroy_ctrl_cache:
 static void __exit cnvme_exit(void)
 {
 	cnvme_pci_unregister();
+	cnvme_fault_exit();
 	cnvme_chrdev_exit();
 	class_unregister(&cnvme_subsys_class);
 	class_unregister(&cnvme_class);

@@ -512,8 +512,11 @@ void cnvme_mark_namespaces_dead(struct cnvme_ctrl *ctrl)
 	struct cnvme_ns *ns;
 
 	mutex_lock(&ctrl->ns_lock);
-	list_for_each_entry(ns, &ctrl->namespaces, entry)
+	list_for_each_entry(ns, &ctrl->namespaces, entry) {
 		blk_mark_disk_dead(ns->disk);
+		/* 6.12's blk_mark_disk_dead does this too; 6.1's does not */
+		set_capacity_and_notify(ns->disk, 0);
+	}
 	mutex_unlock(&ctrl->ns_lock);
 }
 

@@ -171,6 +171,7 @@ static int cnvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		goto free_irqs;
 	pci_set_drvdata(pdev, ctrl);
+	cnvme_fault_ctrl_add(ctrl);
 
 	/* the controller comes up in the background, like after a reset */
 	cnvme_schedule_reset(ctrl);
@@ -221,6 +222,7 @@ static void cnvme_remove(struct pci_dev *pdev)
 	up_write(&ctrl->remove_sem);
 	mutex_unlock(&ctrl->lock);
 
+	cnvme_fault_ctrl_del(ctrl);
 	cnvme_subsys_del(ctrl);
 	cdev_device_del(&ctrl->cdev, &ctrl->dev);
 	pci_set_drvdata(pdev, NULL);

@@ -152,6 +152,8 @@ static void cnvme_complete_cqe(struct cnvme_queue *q,
 		cnvme_aen_complete(q->ctrl, cqe);
 		return;
 	}
+	if (unlikely(cnvme_fault_drop_cqe(q, cid)))
+		return;
 	rq = blk_mq_tag_to_rq(cnvme_queue_tags(q), cid);
 	if (unlikely(!rq)) {
 		dev_warn_ratelimited(&q->ctrl->pdev->dev,

@@ -124,6 +124,8 @@ int cnvme_enable_ctrl(struct cnvme_ctrl *ctrl)
 	u32 aqa = (aq->depth - 1) | ((aq->depth - 1) << 16);
 	u32 css = NVME_CC_CSS_NVM;
 
+	if (cnvme_fault_fail_enable(ctrl))
+		return -ENODEV;
 	if (NVME_CAP_CSS(ctrl->cap) & NVME_CAP_CSS_CSI)
 		css = NVME_CC_CSS_CSI;
 

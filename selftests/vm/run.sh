@@ -10,6 +10,7 @@
 #                default: the first of kernels.sh
 #   TOPO         topology, see topology.sh (one, three, file, two) [--topo]
 #                default: one
+#   VARIANT      faults: the FAULT_INJECT=1 build (build/faults/KVER/cnvme.ko)
 #   DRIVER       cnvme (build/KVER/cnvme.ko, in-kernel nvme blacklisted) or
 #                nvme (the in-kernel driver) [--driver]; default cnvme
 #   TESTS        test names in build/selftests to run, space separated
@@ -113,8 +114,12 @@ eval "$expect"
 
 ko=
 if [ "$DRIVER" = cnvme ]; then
-	ko=$root/build/$KVER/cnvme.ko
-	[ -f "$ko" ] || die "no $ko: build it first (make)"
+	case ${VARIANT:-} in
+	"") ko=$root/build/$KVER/cnvme.ko ;;
+	faults) ko=$root/build/faults/$KVER/cnvme.ko ;;
+	*) die "unknown VARIANT '$VARIANT' (faults)" ;;
+	esac
+	[ -f "$ko" ] || die "no $ko: build it first (make${VARIANT:+ FAULT_INJECT=1})"
 fi
 
 # --- run directory ---------------------------------------------------------

@@ -1,0 +1,146 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The recovery ladder under injected faults (cnvme built with
+# FAULT_INJECT=1, run with VARIANT=faults on the file topology; see
+# src/fault.c).  io_timeout=3 s, admin_timeout=5 s.
+# - a lost I/O completion: timeout, Abort, timeout, reset; the read is
+#   requeued and returns the right data, within the ladder's time;
+# - lost completions under fio verify: no error reaches fio;
+# - a lost admin completion: the admin timeout resets the controller,
+#   the command fails and the next one works;
+# - a controller that cannot be enabled again: dead, disks marked dead
+#   (capacity 0), reads end at once, nothing hangs; rebinding brings it
+#   back;
+# - registers reading all ones (surprise removal) with I/O in flight:
+#   the I/O fails, the controller is dead, nothing hangs; rebind again.
+. "${SELFTESTS:-/selftests}/lib/cnvme.sh"
+
+cases=("lost I/O completion: Abort, reset, read completes with its data"
+	"lost I/O completions under fio verify: no error"
+	"lost admin completion: reset, the controller works again"
+	"enable keeps failing: controller dead, I/O fails fast, rebind recovers"
+	"registers read all ones with I/O in flight: dead, no hang, rebind recovers")
+tap_plan ${#cases[@]}
+skip_all() {
+	for c in "${cases[@]}"; do tap_skip "$c" "$1"; done
+	tap_exit
+}
+[ "$DRIVER" = cnvme ] || skip_all "fault points exist only in cnvme"
+need_data_topology || skip_all "needs a namespace that stores data (TOPO=file)"
+grep -q " /sys/kernel/debug debugfs" /proc/mounts ||
+	mount -t debugfs none /sys/kernel/debug
+[ -d /sys/kernel/debug/cnvme ] ||
+	skip_all "this cnvme has no fault points (build with FAULT_INJECT=1, run with VARIANT=faults)"
+driver_reload io_timeout=3 admin_timeout=5 || skip_all "reload with short timeouts failed"
+ctrl=$(ctrl_names | head -n 1)
+f=/sys/kernel/debug/cnvme/$ctrl
+pci=$(basename "$(readlink -f /sys/class/nvme/"$ctrl"/device)")
+dev=$(wait_ns_dev 1 30) || skip_all "no namespace 1"
+
+state() { cat /sys/class/nvme/"$ctrl"/state; }
+rebind() {
+	echo "$pci" >/sys/bus/pci/drivers/cnvme/unbind || return 1
+	echo "$pci" >/sys/bus/pci/drivers/cnvme/bind || return 1
+	wait_ctrls_live 30 || return 1
+	ctrl=$(ctrl_names | head -n 1)
+	f=/sys/kernel/debug/cnvme/$ctrl
+	dev=$(wait_ns_dev 1 30)
+}
+
+lost_io() {
+	mark=$(log_mark)
+	dd if=/dev/urandom of=/tmp/f.data bs=4096 count=1 2>/dev/null
+	dd if=/tmp/f.data of="$dev" bs=4096 seek=100 oflag=direct conv=notrunc 2>&1 || return 1
+	echo 1 >"$f/drop_io_completions"
+	t0=$(date +%s)
+	dd if="$dev" of=/tmp/f.back bs=4096 skip=100 count=1 iflag=direct 2>&1 || return 1
+	t=$(($(date +%s) - t0))
+	cmp /tmp/f.data /tmp/f.back || return 1
+	# two I/O timeouts and a reset
+	[ "$t" -le 25 ] || { echo "the read took $t s"; return 1; }
+	log=$(log_since "$mark")
+	for p in "dropping the completion" "timed out: aborting" \
+		"still pending after Abort: resetting"; do
+		echo "$log" | grep -q "$p" || { echo "no '$p' in the log"; echo "$log"; return 1; }
+	done
+	wait_ctrls_live 30 || { echo "state $(state)"; return 1; }
+}
+tap_check "${cases[0]}" lost_io
+
+lost_under_fio() {
+	fio --name=faults --filename="$dev" --direct=1 --ioengine=io_uring \
+		--rw=randwrite --bs=4k --iodepth=16 --size=16M --loops=2 \
+		--verify=crc32c --do_verify=1 --output=/tmp/fio-faults.log &
+	pid=$!
+	sleep 2
+	echo 3 >"$f/drop_io_completions"
+	wait "$pid"
+	rc=$?
+	[ "$rc" = 0 ] && ! grep -qE "verify: bad|err= *[1-9]" /tmp/fio-faults.log ||
+		{ echo "fio exit $rc"; tail -n 20 /tmp/fio-faults.log; return 1; }
+	[ "$(cat "$f/drop_io_completions")" = 0 ] || { echo "not every drop happened"; return 1; }
+	wait_ctrls_live 30
+}
+tap_check "${cases[1]}" lost_under_fio
+
+lost_admin() {
+	mark=$(log_mark)
+	echo 1 >"$f/drop_admin_completions"
+	t0=$(date +%s)
+	if nvme id-ctrl /dev/"$ctrl" >/tmp/f.id 2>&1; then
+		echo "the command whose completion was lost succeeded"
+		return 1
+	fi
+	t=$(($(date +%s) - t0))
+	[ "$t" -le 20 ] || { echo "it took $t s"; return 1; }
+	wait_ctrls_live 30 || { echo "state $(state)"; return 1; }
+	nvme id-ctrl /dev/"$ctrl" >/dev/null || return 1
+	log_since "$mark" | grep -q "admin command (opcode 0x6, id [0-9]*) timed out" ||
+		{ log_since "$mark"; return 1; }
+}
+tap_check "${cases[2]}" lost_admin
+
+dead() {
+	echo 1000 >"$f/fail_enables"
+	echo 1 >/sys/class/nvme/"$ctrl"/reset_controller 2>/dev/null
+	for _ in $(seq 100); do [ "$(state)" = dead ] && break; sleep 0.1; done
+	[ "$(state)" = dead ] || { echo "state $(state)"; return 1; }
+	# a dead disk has capacity 0: reads end at once, with an error or
+	# with nothing read
+	[ "$(cat /sys/block/"${dev#/dev/}"/size)" = 0 ] ||
+		{ echo "dead disk with capacity $(cat /sys/block/"${dev#/dev/}"/size)"; return 1; }
+	t0=$(date +%s)
+	if dd if="$dev" of=/dev/null bs=4096 count=1 iflag=direct 2>&1 |
+		grep -q "^1+0 records in"; then
+		echo "read on a dead controller returned data"
+		return 1
+	fi
+	t=$(($(date +%s) - t0))
+	[ "$t" -le 2 ] || { echo "failing took $t s"; return 1; }
+	rebind || { echo "rebind failed"; return 1; }
+	dd if="$dev" of=/dev/null bs=4096 count=16 iflag=direct 2>&1
+}
+tap_check "${cases[3]}" dead
+
+gone() {
+	dd if="$dev" of=/dev/null bs=4096 count=1 skip=200 iflag=direct 2>/dev/null &
+	echo 1 >"$f/drop_io_completions"
+	echo 1 >"$f/regs_gone"
+	dd if="$dev" of=/dev/null bs=4096 count=1 skip=300 iflag=direct 2>/dev/null &
+	pid=$!
+	t0=$(date +%s)
+	wait "$pid"
+	rc=$?
+	wait
+	t=$(($(date +%s) - t0))
+	[ "$t" -le 25 ] || { echo "took $t s"; return 1; }
+	for _ in $(seq 100); do [ "$(state)" = dead ] && break; sleep 0.1; done
+	[ "$(state)" = dead ] || { echo "state $(state), dd exit $rc"; return 1; }
+	echo 0 >"$f/regs_gone"
+	rebind || { echo "rebind failed"; return 1; }
+	dd if="$dev" of=/dev/null bs=4096 count=16 iflag=direct 2>&1
+}
+tap_check "${cases[4]}" gone
+
+driver_reload >/dev/null 2>&1 || log "reload with default parameters failed"
+tap_exit

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cnvme: fault points for the recovery tests, compiled in only with
+ * "make FAULT_INJECT=1" (CNVME_FAULT_INJECT); the shipped module has
+ * none.  Each controller gets /sys/kernel/debug/cnvme/<nvmeN>/ with:
+ *
+ * drop_io_completions     the next N I/O completions are consumed but
+ *                         not delivered, as if lost: the requests time out
+ * drop_admin_completions  the same on the admin queue (not the AER)
+ * fail_enables            the next N controller enables fail (-ENODEV),
+ *                         so the reset work gives up: the controller dies
+ * regs_gone               1: every register reads all ones, as after a
+ *                         surprise removal
+ */
+#include <linux/debugfs.h>
+
+#include "cnvme.h"
+
+static struct dentry *cnvme_debugfs_root;
+
+void cnvme_fault_init(void)
+{
+	cnvme_debugfs_root = debugfs_create_dir(CNVME_NAME, NULL);
+	pr_warn("cnvme: built with fault injection (debugfs %s/); not for production\n",
+		CNVME_NAME);
+}
+
+void cnvme_fault_exit(void)
+{
+	debugfs_remove_recursive(cnvme_debugfs_root);
+}
+
+void cnvme_fault_ctrl_add(struct cnvme_ctrl *ctrl)
+{
+	struct dentry *d = debugfs_create_dir(dev_name(&ctrl->dev),
+					      cnvme_debugfs_root);
+
+	ctrl->fault_dir = d;
+	debugfs_create_atomic_t("drop_io_completions", 0600, d,
+				&ctrl->fault_drop_io);
+	debugfs_create_atomic_t("drop_admin_completions", 0600, d,
+				&ctrl->fault_drop_admin);
+	debugfs_create_atomic_t("fail_enables", 0600, d,
+				&ctrl->fault_fail_enable);
+	debugfs_create_bool("regs_gone", 0600, d, &ctrl->fault_regs_gone);
+}
+
+void cnvme_fault_ctrl_del(struct cnvme_ctrl *ctrl)
+{
+	debugfs_remove_recursive(ctrl->fault_dir);
+	ctrl->fault_dir = NULL;
+}
+
+/* Take one from a counter that is above zero. */
+static bool cnvme_fault_take(atomic_t *v)
+{
+	return atomic_add_unless(v, -1, 0);
+}
+
+bool cnvme_fault_drop_cqe(struct cnvme_queue *q, u16 cid)
+{
+	struct cnvme_ctrl *ctrl = q->ctrl;
+
+	if (!cnvme_fault_take(q->qid ? &ctrl->fault_drop_io :
+			      &ctrl->fault_drop_admin))
+		return false;
+	dev_warn(&ctrl->pdev->dev, "fault: dropping the completion of qid %u command id %u\n",
+		 q->qid, cid);
+	return true;
+}
+
+bool cnvme_fault_fail_enable(struct cnvme_ctrl *ctrl)
+{
+	if (!cnvme_fault_take(&ctrl->fault_fail_enable))
+		return false;
+	dev_warn(&ctrl->pdev->dev, "fault: failing a controller enable\n");
+	return true;
+}
