@@ -278,7 +278,8 @@ extern struct kmem_cache *cnvme_ctrl_cache;
 extern struct kmem_cache *cnvme_ns_cache;
 extern struct workqueue_struct *cnvme_wq;
 
-/* pci.c */
+/* pci.c, pcierr.c */
+extern const struct pci_error_handlers cnvme_err_handler;
 int cnvme_pci_register(void);
 void cnvme_pci_unregister(void);
 

@@ -162,8 +162,13 @@ static int cnvme_execute_user(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 	mret = cnvme_umeta_done(meta, ret);
 	if (mret)
 		ret = mret;
-	if (bio)
-		blk_rq_unmap_user(bio);
+	/*
+	 * A read through a bounce buffer is copied out here; if that fails
+	 * the caller must not believe it has the data (the in-kernel
+	 * driver returns 0 in that case).
+	 */
+	if (bio && blk_rq_unmap_user(bio) && ret == 0)
+		ret = -EFAULT;
 	blk_mq_free_request(rq);
 	cnvme_passthru_end(ctrl, effects);
 	return ret;

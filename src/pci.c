@@ -54,6 +54,8 @@ static int cnvme_map_bar(struct cnvme_ctrl *ctrl)
 		goto unmap;
 	}
 	pci_set_master(pdev);
+	/* what the error recovery restores after a slot reset */
+	pci_save_state(pdev);
 	return 0;
 
 unmap:
@@ -255,6 +257,7 @@ static struct pci_driver cnvme_pci_driver = {
 	.probe		= cnvme_probe,
 	.remove		= cnvme_remove,
 	.shutdown	= cnvme_shutdown,
+	.err_handler	= &cnvme_err_handler,
 };
 
 int cnvme_pci_register(void)

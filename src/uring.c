@@ -59,8 +59,9 @@ static void cnvme_uring_task_cb(struct io_uring_cmd *ioucmd,
 	ret = cnvme_umeta_done(pdu->meta, status);
 	if (ret)
 		status = ret;
-	if (pdu->bio)
-		blk_rq_unmap_user(pdu->bio);
+	/* a failed copy-out of a bounced read is the caller's -EFAULT */
+	if (pdu->bio && blk_rq_unmap_user(pdu->bio) && status == 0)
+		status = -EFAULT;
 	if (pdu->polled) {
 		struct request *rq = pdu->rq;
 
