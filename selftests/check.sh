@@ -112,39 +112,52 @@ else
 	done
 fi
 
-# The recovery tests need the fault-injection build (make FAULT_INJECT=1):
-# one run per kernel, file topology, faults.sh only.  FAULTS=0 skips it.
-if [ -n "$drivers" ] && [ "${FAULTS:-1}" = 1 ] && [ -z "${TESTS:-}" ] &&
-   echo " $drivers " | grep -q " cnvme "; then
+# Runs of one test on a topology of its own, outside the matrix:
+# VARIANT|TOPO|TESTS|drivers.  The recovery tests need the fault-injection
+# build (make FAULT_INJECT=1, FAULTS=0 skips them); the PCIe tests a q35
+# machine with a root port (PCIE=0 skips them).
+extra=()
+[ "${FAULTS:-1}" = 1 ] && extra+=("faults|file|faults.sh|cnvme")
+[ "${PCIE:-1}" = 1 ] && extra+=("|pcie|pcie_recovery.sh|cnvme nvme")
+if [ -n "$drivers" ] && [ -z "${TESTS:-}" ]; then
 	for kver in $kernels; do
-		if [ ! -f "$root/build/faults/$kver/cnvme.ko" ]; then
-			echo "check.sh: no build/faults/$kver/cnvme.ko (make FAULT_INJECT=1)" >&2
-			total_f=$((total_f + 1))
-			continue
-		fi
-		dir=$CHECK_DIR/$kver-file-cnvme-faults
-		out=$dir.out
-		echo "=== $kver file cnvme (fault injection build)" >&2
-		rc=0
-		VARIANT=faults KVER=$kver TOPO=file DRIVER=cnvme TESTS=faults.sh \
-			RUNDIR=$dir INTERACTIVE=0 "$vm/run.sh" >"$out" 2>&1 </dev/null || rc=$?
-		if [ -f "$dir/tap.log" ]; then
-			read -r p f s t complete < <(count "$dir/tap.log")
-		else
-			p=0 f=0 s=0 t=0 complete=0
-		fi
-		[ "$complete" = 1 ] || f=$((f + 1))
-		[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
-		ran=$((ran + t))
-		total_p=$((total_p + p))
-		total_f=$((total_f + f))
-		total_s=$((total_s + s))
-		if [ "$VERBOSE" = 1 ] || [ "$f" -ne 0 ]; then
-			cat "$out"
-		fi
-		line="$kver file cnvme (faults): $p passed, $f failed, $s skipped ($dir)"
-		summaries+=("$line")
-		echo "$line"
+		for e in "${extra[@]}"; do
+			IFS='|' read -r variant topo tests edrivers <<<"$e"
+			for drv in $drivers; do
+				echo " $edrivers " | grep -q " $drv " || continue
+				if [ -n "$variant" ] &&
+				   [ ! -f "$root/build/$variant/$kver/cnvme.ko" ]; then
+					echo "check.sh: no build/$variant/$kver/cnvme.ko (make FAULT_INJECT=1)" >&2
+					total_f=$((total_f + 1))
+					continue
+				fi
+				tag=$kver-$topo-$drv${variant:+-$variant}
+				dir=$CHECK_DIR/$tag
+				out=$dir.out
+				echo "=== $kver $topo $drv ${variant:+($variant build) }$tests" >&2
+				rc=0
+				VARIANT=$variant KVER=$kver TOPO=$topo DRIVER=$drv \
+					TESTS=$tests RUNDIR=$dir INTERACTIVE=0 \
+					"$vm/run.sh" >"$out" 2>&1 </dev/null || rc=$?
+				if [ -f "$dir/tap.log" ]; then
+					read -r p f s t complete < <(count "$dir/tap.log")
+				else
+					p=0 f=0 s=0 t=0 complete=0
+				fi
+				[ "$complete" = 1 ] || f=$((f + 1))
+				[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+				ran=$((ran + t))
+				total_p=$((total_p + p))
+				total_f=$((total_f + f))
+				total_s=$((total_s + s))
+				if [ "$VERBOSE" = 1 ] || [ "$f" -ne 0 ]; then
+					cat "$out"
+				fi
+				line="$kver $topo $drv${variant:+ ($variant)} [$tests]: $p passed, $f failed, $s skipped ($dir)"
+				summaries+=("$line")
+				echo "$line"
+			done
+		done
 	done
 fi
 

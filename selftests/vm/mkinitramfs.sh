@@ -134,9 +134,11 @@ mod_chain() {
 }
 nvme_chain=$(mod_chain nvme | awk '!seen[$0]++')
 [ -n "$nvme_chain" ] || { echo "mkinitramfs.sh: no nvme modules for $kver" >&2; exit 1; }
-# not the driver's: null_blk (a reference block device) and ext4 (file
-# system tests; the kernel's request_module finds it through modprobe)
-extra_chain=$( (mod_chain null_blk; mod_chain ext4) | awk '!seen[$0]++')
+# not the driver's: null_blk (a reference block device), ext4 (file
+# system tests; the kernel's request_module finds it through modprobe),
+# aer_inject (PCIe error injection from the guest)
+extra_chain=$( (mod_chain null_blk; mod_chain ext4; mod_chain aer_inject) |
+	awk '!seen[$0]++')
 
 : >"$stage/etc/nvme-modules"
 copy_mod() { # copy_mod HOSTPATH: print the path of the plain .ko in the image

@@ -204,6 +204,7 @@ qemu=(qemu-system-x86_64 -accel tcg -cpu max -m "$MEM" -smp "$SMP"
 	-kernel "$vmlinuz" -initrd "$RUNDIR/initrd.img" -append "$append"
 	-serial "$console" -serial "file:$RUNDIR/tap.log"
 	-serial "file:$RUNDIR/dmesg.log"
+	-qmp "unix:$RUNDIR/qmp.sock,server=on,wait=off"
 	"${topo_args[@]}")
 # shellcheck disable=SC2206
 [ -n "${QEMU_ARGS:-}" ] && qemu+=(${QEMU_ARGS})
@@ -235,6 +236,25 @@ stream_tap() {
 	tap_printed=$size
 }
 
+# host_requests: a test asks the host for something the guest cannot do
+# (hot removal and re-adding of a device) by writing a line
+# "cnvme-host: <QMP command as JSON>" to the TAP port; each new one is
+# sent to QEMU's monitor once, and the reply goes to host.log.
+host_done=0
+host_requests() {
+	local n=0 line
+	while IFS= read -r line; do
+		n=$((n + 1))
+		[ "$n" -gt "$host_done" ] || continue
+		host_done=$n
+		{
+			echo "> ${line#*cnvme-host: }"
+			"$here/qmp.py" "$RUNDIR/qmp.sock" "${line#*cnvme-host: }" 2>&1 ||
+				echo "(the command failed; the test decides)"
+		} >>"$RUNDIR/host.log"
+	done < <(grep -a 'cnvme-host: ' "$RUNDIR/tap.log" 2>/dev/null)
+}
+
 # A boot that dies before /init runs (seen under TCG: an int3 oops while
 # the kernel patches its own text) is the emulator's fault, not the
 # driver's: such a boot is tried once more, and says so.
@@ -254,6 +274,7 @@ else
 	done_at=
 	while kill -0 "$qpid" 2>/dev/null; do
 		[ "$INTERACTIVE" = 1 ] || stream_tap
+		host_requests
 		now=$(date +%s)
 		if [ -z "$done_at" ] && complete; then
 			done_at=$now
@@ -282,6 +303,7 @@ if [ "$INTERACTIVE" != 1 ] && [ "$boot_attempts" -lt 2 ] && ! complete &&
 	: >"$RUNDIR/tap.log"
 	: >"$RUNDIR/dmesg.log"
 	tap_printed=0
+	host_done=0
 	start=$(date +%s)
 	continue
 fi

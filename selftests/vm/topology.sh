@@ -22,6 +22,8 @@
 #   meta   one controller, two 64 MiB file-backed namespaces formatted
 #          with 8 bytes of separate metadata: 512 B blocks with T10 PI
 #          type 1 (NSID 1), 4 KiB blocks without PI (NSID 2)
+#   pcie   q35 machine, one controller behind a PCIe root port (native
+#          PCIe hot-plug slot 1, AER), one 256 MiB file-backed namespace
 #   media  one controller, one 64 MiB namespace (512 B blocks) on a qcow2
 #          image under QEMU's blkdebug driver, which fails every read
 #          that covers guest byte offset 8 MiB (LBA 16384) with EIO
@@ -30,7 +32,7 @@ set -eu
 MODEL="QEMU NVMe Ctrl"
 MiB=1048576
 GiB=1073741824
-TOPOLOGIES="one three file two meta media"
+TOPOLOGIES="one three file two meta media pcie"
 # media: the guest byte offset whose reads fail (selftests know it too)
 MEDIA_BAD_OFFSET=$((8 * MiB))
 
@@ -54,6 +56,7 @@ expect() {
 		serials="cnvmemeta01" ns=""
 		;;
 	media) serials="cnvmemedia1" ns="1:512:$((64 * MiB))" ;;
+	pcie) serials="cnvmepcie01" ns="1:512:$((256 * MiB))" ;;
 	*)
 		echo "topology.sh: unknown topology '$1' (have: $TOPOLOGIES)" >&2
 		exit 2
@@ -106,6 +109,18 @@ args() {
 			-blockdev "driver=null-co,node-name=nul1,size=$((256 * MiB)),read-zeroes=on" \
 			-device "nvme,id=c0,serial=cnvme0021,drive=nul0" \
 			-device "nvme,id=c1,serial=cnvme0022,drive=nul1"
+		;;
+	pcie)
+		mkdir -p "$dir"
+		dir=$(cd "$dir" && pwd)
+		rm -f "$dir/pcie.img"
+		truncate -s $((256 * MiB)) "$dir/pcie.img"
+		printf '%s\n' \
+			-machine q35 \
+			-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off \
+			-device "pcie-root-port,id=rp0,bus=pcie.0,chassis=1,slot=1" \
+			-blockdev "driver=file,filename=${dir//,/,,}/pcie.img,node-name=pd" \
+			-device "nvme,id=c0,serial=cnvmepcie01,drive=pd,bus=rp0"
 		;;
 	media)
 		# blkdebug's rule is on the qcow2 file's sectors: find where the
