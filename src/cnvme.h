@@ -242,6 +242,7 @@ struct cnvme_ctrl {
 	atomic_t fault_drop_io;
 	atomic_t fault_drop_admin;
 	atomic_t fault_fail_enable;
+	atomic_t fault_cfs;
 	bool fault_regs_gone;
 #endif
 };
@@ -291,6 +292,7 @@ void cnvme_fault_ctrl_add(struct cnvme_ctrl *ctrl);
 void cnvme_fault_ctrl_del(struct cnvme_ctrl *ctrl);
 bool cnvme_fault_drop_cqe(struct cnvme_queue *q, u16 cid);
 bool cnvme_fault_fail_enable(struct cnvme_ctrl *ctrl);
+u32 cnvme_fault_csts(struct cnvme_ctrl *ctrl, u32 csts);
 
 static inline bool cnvme_fault_regs_gone(struct cnvme_ctrl *ctrl)
 {
@@ -316,6 +318,11 @@ static inline bool cnvme_fault_regs_gone(struct cnvme_ctrl *ctrl)
 {
 	return false;
 }
+
+static inline u32 cnvme_fault_csts(struct cnvme_ctrl *ctrl, u32 csts)
+{
+	return csts;
+}
 #endif
 
 /* regs.c */
@@ -323,6 +330,8 @@ static inline u32 cnvme_readl(struct cnvme_ctrl *ctrl, u32 off)
 {
 	if (cnvme_fault_regs_gone(ctrl))
 		return ~0U;
+	if (off == NVME_REG_CSTS)
+		return cnvme_fault_csts(ctrl, readl(ctrl->bar + off));
 	return readl(ctrl->bar + off);
 }
 

@@ -11,6 +11,8 @@
  *                         so the reset work gives up: the controller dies
  * regs_gone               1: every register reads all ones, as after a
  *                         surprise removal
+ * csts_cfs                the next N reads of CSTS show Controller Fatal
+ *                         Status
  */
 #include <linux/debugfs.h>
 
@@ -42,6 +44,7 @@ void cnvme_fault_ctrl_add(struct cnvme_ctrl *ctrl)
 				&ctrl->fault_drop_admin);
 	debugfs_create_atomic_t("fail_enables", 0600, d,
 				&ctrl->fault_fail_enable);
+	debugfs_create_atomic_t("csts_cfs", 0600, d, &ctrl->fault_cfs);
 	debugfs_create_bool("regs_gone", 0600, d, &ctrl->fault_regs_gone);
 }
 
@@ -75,4 +78,12 @@ bool cnvme_fault_fail_enable(struct cnvme_ctrl *ctrl)
 		return false;
 	dev_warn(&ctrl->pdev->dev, "fault: failing a controller enable\n");
 	return true;
+}
+
+u32 cnvme_fault_csts(struct cnvme_ctrl *ctrl, u32 csts)
+{
+	if (!cnvme_fault_take(&ctrl->fault_cfs))
+		return csts;
+	dev_warn(&ctrl->pdev->dev, "fault: CSTS %#x read as fatal\n", csts);
+	return csts | NVME_CSTS_CFS;
 }

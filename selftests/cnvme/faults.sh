@@ -5,6 +5,8 @@
 # src/fault.c).  io_timeout=3 s, admin_timeout=5 s.
 # - a lost I/O completion: timeout, Abort, timeout, reset; the read is
 #   requeued and returns the right data, within the ladder's time;
+# - the same with Controller Fatal Status seen at the timeout: reset at
+#   once, no Abort, within io_timeout and one reset;
 # - lost completions under fio verify: no error reaches fio;
 # - a lost admin completion: the admin timeout resets the controller,
 #   the command fails and the next one works;
@@ -16,6 +18,7 @@
 . "${SELFTESTS:-/selftests}/lib/cnvme.sh"
 
 cases=("lost I/O completion: Abort, reset, read completes with its data"
+	"fatal status (CSTS.CFS) at a timeout: reset at once, read completes"
 	"lost I/O completions under fio verify: no error"
 	"lost admin completion: reset, the controller works again"
 	"enable keeps failing: controller dead, I/O fails fast, rebind recovers"
@@ -67,6 +70,24 @@ lost_io() {
 }
 tap_check "${cases[0]}" lost_io
 
+cfs() {
+	mark=$(log_mark)
+	echo 1 >"$f/csts_cfs"
+	echo 1 >"$f/drop_io_completions"
+	t0=$(date +%s)
+	dd if="$dev" of=/tmp/f.back bs=4096 skip=100 count=1 iflag=direct 2>&1 || return 1
+	t=$(($(date +%s) - t0))
+	cmp /tmp/f.data /tmp/f.back || return 1
+	# one I/O timeout and a reset, no Abort
+	[ "$t" -le 15 ] || { echo "the read took $t s"; return 1; }
+	log=$(log_since "$mark")
+	echo "$log" | grep -q "controller status 0x3: resetting" ||
+		{ echo "no reset on the fatal status"; echo "$log"; return 1; }
+	! echo "$log" | grep -q "aborting" || { echo "an Abort was sent"; echo "$log"; return 1; }
+	wait_ctrls_live 30 || { echo "state $(state)"; return 1; }
+}
+tap_check "${cases[1]}" cfs
+
 lost_under_fio() {
 	fio --name=faults --filename="$dev" --direct=1 --ioengine=io_uring \
 		--rw=randwrite --bs=4k --iodepth=16 --size=16M --loops=2 \
@@ -81,7 +102,7 @@ lost_under_fio() {
 	[ "$(cat "$f/drop_io_completions")" = 0 ] || { echo "not every drop happened"; return 1; }
 	wait_ctrls_live 30
 }
-tap_check "${cases[1]}" lost_under_fio
+tap_check "${cases[2]}" lost_under_fio
 
 lost_admin() {
 	mark=$(log_mark)
@@ -98,7 +119,7 @@ lost_admin() {
 	log_since "$mark" | grep -q "admin command (opcode 0x6, id [0-9]*) timed out" ||
 		{ log_since "$mark"; return 1; }
 }
-tap_check "${cases[2]}" lost_admin
+tap_check "${cases[3]}" lost_admin
 
 dead() {
 	echo 1000 >"$f/fail_enables"
@@ -120,7 +141,7 @@ dead() {
 	rebind || { echo "rebind failed"; return 1; }
 	dd if="$dev" of=/dev/null bs=4096 count=16 iflag=direct 2>&1
 }
-tap_check "${cases[3]}" dead
+tap_check "${cases[4]}" dead
 
 gone() {
 	dd if="$dev" of=/dev/null bs=4096 count=1 skip=200 iflag=direct 2>/dev/null &
@@ -140,7 +161,7 @@ gone() {
 	rebind || { echo "rebind failed"; return 1; }
 	dd if="$dev" of=/dev/null bs=4096 count=16 iflag=direct 2>&1
 }
-tap_check "${cases[4]}" gone
+tap_check "${cases[5]}" gone
 
 driver_reload >/dev/null 2>&1 || log "reload with default parameters failed"
 tap_exit
