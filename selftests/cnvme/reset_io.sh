@@ -34,7 +34,7 @@ tap_check "resets while idle" reset_n 3 ""
 
 # mixed I/O for the whole run: verified random writes on the first 64 MiB,
 # random reads on the next 64 MiB; fio stops after RUNTIME seconds
-RUNTIME=${RUNTIME:-60}
+RUNTIME=${RUNTIME:-45}
 fio --direct=1 --ioengine=io_uring --iodepth=32 --bs=4k --runtime="$RUNTIME" \
 	--output=/tmp/fio-reset.log \
 	--name=writer --filename="$dev" --rw=randwrite --size=64M --loops=1000 \
@@ -59,7 +59,7 @@ resets_under_io() {
 				{ echo "sysfs reset $i failed"; return 1; }
 		fi
 		wait_ctrls_live 30 || { echo "not live after reset $i"; return 1; }
-		sleep 0.5
+		sleep 0.2
 	done
 	kill -0 "$fio_pid" 2>/dev/null || { echo "fio ended during the last reset"; return 1; }
 }
