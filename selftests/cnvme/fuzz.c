@@ -38,8 +38,11 @@
  *    (0x10/0x11), Namespace Attachment (0x15), Virtualization Management
  *    (0x1c), Doorbell Buffer Config (0x7c: the controller would keep
  *    DMAing to the given pages), Format NVM (0x80) and Sanitize (0x84);
- *  - Set Features for Number of Queues (7), Host Memory Buffer (0x0d)
- *    and Keep Alive Timer (0x0f);
+ *  - Set Features for Temperature Threshold (4: a threshold under the
+ *    controller's temperature raises a critical warning for the rest of
+ *    the boot), Error Recovery (5: DULBE makes reads of blocks never
+ *    written fail, and later tests read such blocks), Number of Queues
+ *    (7), Host Memory Buffer (0x0d) and Keep Alive Timer (0x0f);
  *  - the I/O opcode Write Uncorrectable (0x04);
  *  - a controller-to-host command (Identify, Get Log Page, Get Features,
  *    Read...) whose own transfer length disagrees with the buffer the
@@ -363,7 +366,8 @@ static void sanitize(struct cnvme_passthru_cmd64 *c, int route)
 			c->opcode = safe_admin_op();
 		fid = c->cdw10 & 0xff;
 		if (c->opcode == 0x09 &&
-		    (fid == 0x07 || fid == 0x0d || fid == 0x0f))
+		    (fid == 0x04 || fid == 0x05 || fid == 0x07 ||
+		     fid == 0x0d || fid == 0x0f))
 			c->cdw10 = (c->cdw10 & ~0xffu) | 0x0e;
 	} else if (route == R_IO) {
 		if (c->opcode == 0x04)
