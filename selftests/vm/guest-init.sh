@@ -261,6 +261,7 @@ for t in $TESTS; do
 	name="selftests: cnvme: $t"
 	tap "# $name"
 	say "test $n/$ntests: $t"
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	if [ ! -x "/selftests/$t" ]; then
 		echo "no executable /selftests/$t" >/tmp/test.out
 		RC=127
@@ -268,6 +269,8 @@ for t in $TESTS; do
 		run_test "$t"
 	fi
 	tap_comment /tmp/test.out
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	tap "# $t took $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
 	log_new_fatal >/tmp/fatal.out
 	bad=$(cat /tmp/fatal.out)
 	if [ -n "$bad" ]; then
