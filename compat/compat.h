@@ -325,6 +325,26 @@ cnvme_compat_alloc_disk(struct blk_mq_tag_set *set,
 	return blk_mq_alloc_disk(set, &lim, queuedata);
 }
 
+/*
+ * A multipath head's disk: bio-based, stacking limits, then the path's
+ * (without integrity); nowait, polling when the path's controller has
+ * poll queues, I/O statistics on 6.12 only (as nvme_core's heads).
+ */
+static inline struct gendisk *
+cnvme_compat_alloc_head_disk(const struct cnvme_limits *cl, int node,
+			     bool poll)
+{
+	struct queue_limits lim;
+
+	blk_set_stacking_limits(&lim);
+	lim.max_zone_append_sectors = 0;	/* not zoned */
+	cnvme_fill_queue_limits(&lim, cl);
+	lim.features |= BLK_FEAT_IO_STAT | BLK_FEAT_NOWAIT;
+	if (poll)
+		lim.features |= BLK_FEAT_POLL;
+	return blk_alloc_disk(&lim, node);
+}
+
 static inline int cnvme_compat_update_limits(struct gendisk *disk,
 					     const struct cnvme_limits *cl)
 {
@@ -397,6 +417,25 @@ cnvme_compat_alloc_disk(struct blk_mq_tag_set *set,
 		cnvme_set_queue_limits(disk->queue, cl);
 		cnvme_set_integrity(disk, cl);
 	}
+	return disk;
+}
+
+static inline struct gendisk *
+cnvme_compat_alloc_head_disk(const struct cnvme_limits *cl, int node,
+			     bool poll)
+{
+	struct gendisk *disk = blk_alloc_disk(node);
+
+	if (IS_ERR(disk))
+		return disk;
+	blk_set_stacking_limits(&disk->queue->limits);
+	disk->queue->limits.max_zone_append_sectors = 0;	/* not zoned */
+	cnvme_set_queue_limits(disk->queue, cl);
+	/* 6.1's heads keep no I/O statistics of their own */
+	blk_queue_flag_clear(QUEUE_FLAG_IO_STAT, disk->queue);
+	blk_queue_flag_set(QUEUE_FLAG_NOWAIT, disk->queue);
+	if (poll)
+		blk_queue_flag_set(QUEUE_FLAG_POLL, disk->queue);
 	return disk;
 }
 

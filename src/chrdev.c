@@ -2,8 +2,8 @@
 /*
  * cnvme: the character devices: /dev/nvmeN for each controller (class
  * "nvme", minor = controller instance) and /dev/ngXnY for each namespace
- * (class "nvme-generic", minors in allocation order), with the block
- * device's ioctls.
+ * or multipath head (class "nvme-generic", minors in allocation order),
+ * with the block device's ioctls.
  */
 #include <linux/cdev.h>
 #include <linux/fs.h>
@@ -74,19 +74,45 @@ static const struct file_operations cnvme_ns_chr_fops = {
 	.uring_cmd_iopoll = cnvme_ns_uring_cmd_iopoll,
 };
 
-/* The generic device holds a reference on the disk, hence on ns. */
-static void cnvme_ns_cdev_release(struct device *dev)
+static int cnvme_head_chr_open(struct inode *inode, struct file *file)
 {
-	struct cnvme_ns *ns = container_of(dev, struct cnvme_ns, cdev_device);
-
-	ida_free(&cnvme_ns_minor_ida, MINOR(dev->devt));
-	put_disk(ns->disk);
+	file->private_data = container_of(inode->i_cdev, struct cnvme_ns_head,
+					  cdev);
+	return 0;
 }
 
-/* /dev/ng<C>n<H>, a child of the controller device. */
-int cnvme_ns_cdev_add(struct cnvme_ns *ns)
+static long cnvme_head_chr_ioctl(struct file *file, unsigned int cmd,
+				 unsigned long arg)
 {
-	struct device *dev = &ns->cdev_device;
+	return cnvme_head_ioctl(file->private_data, cmd, (void __user *)arg,
+				false, file->f_mode & FMODE_WRITE);
+}
+
+static const struct file_operations cnvme_head_chr_fops = {
+	.owner		= THIS_MODULE,
+	.open		= cnvme_head_chr_open,
+	.unlocked_ioctl	= cnvme_head_chr_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.uring_cmd	= cnvme_head_uring_cmd,
+	.uring_cmd_iopoll = cnvme_ns_uring_cmd_iopoll,
+};
+
+/*
+ * A generic node holds a reference on the disk it serves (kept as the
+ * device's driver data), hence on the namespace or head behind it.
+ */
+static void cnvme_generic_release(struct device *dev)
+{
+	ida_free(&cnvme_ns_minor_ida, MINOR(dev->devt));
+	put_disk(dev_get_drvdata(dev));
+}
+
+/* /dev/ng<X>n<H> serving @disk, a child of @parent. */
+static int cnvme_generic_add(struct device *dev, struct cdev *cdev,
+			     const struct file_operations *fops,
+			     struct device *parent, struct gendisk *disk,
+			     int x, int h)
+{
 	int minor, ret;
 
 	minor = ida_alloc_max(&cnvme_ns_minor_ida, CNVME_MINORS - 1,
@@ -96,31 +122,67 @@ int cnvme_ns_cdev_add(struct cnvme_ns *ns)
 	device_initialize(dev);
 	dev->devt = MKDEV(MAJOR(cnvme_ns_base), minor);
 	dev->class = &cnvme_ns_class;
-	dev->parent = &ns->ctrl->dev;
-	dev->release = cnvme_ns_cdev_release;
-	get_device(disk_to_dev(ns->disk));
-	ret = dev_set_name(dev, "ng%dn%d", ns->ctrl->instance, ns->instance);
+	dev->parent = parent;
+	dev->release = cnvme_generic_release;
+	get_device(disk_to_dev(disk));
+	dev_set_drvdata(dev, disk);
+	ret = dev_set_name(dev, "ng%dn%d", x, h);
 	if (ret)
 		goto put;
-	cdev_init(&ns->cdev, &cnvme_ns_chr_fops);
-	ns->cdev.owner = THIS_MODULE;
-	ret = cdev_device_add(&ns->cdev, dev);
+	cdev_init(cdev, fops);
+	cdev->owner = THIS_MODULE;
+	ret = cdev_device_add(cdev, dev);
 	if (ret)
 		goto put;
-	ns->cdev_added = true;
 	return 0;
 put:
 	put_device(dev);
 	return ret;
 }
 
+static void cnvme_generic_del(struct device *dev, struct cdev *cdev,
+			      bool *added)
+{
+	if (!*added)
+		return;
+	*added = false;
+	cdev_device_del(cdev, dev);
+	put_device(dev);
+}
+
+/* /dev/ng<C>n<H> of a namespace, a child of the controller device. */
+int cnvme_ns_cdev_add(struct cnvme_ns *ns)
+{
+	int ret;
+
+	ret = cnvme_generic_add(&ns->cdev_device, &ns->cdev,
+				&cnvme_ns_chr_fops, &ns->ctrl->dev, ns->disk,
+				ns->ctrl->instance, ns->instance);
+	ns->cdev_added = !ret;
+	return ret;
+}
+
 void cnvme_ns_cdev_del(struct cnvme_ns *ns)
 {
-	if (!ns->cdev_added)
-		return;
-	ns->cdev_added = false;
-	cdev_device_del(&ns->cdev, &ns->cdev_device);
-	put_device(&ns->cdev_device);
+	cnvme_generic_del(&ns->cdev_device, &ns->cdev, &ns->cdev_added);
+}
+
+/* /dev/ng<S>n<H> of a multipath head, a child of the subsystem device. */
+int cnvme_head_cdev_add(struct cnvme_ns_head *head)
+{
+	int ret;
+
+	ret = cnvme_generic_add(&head->cdev_device, &head->cdev,
+				&cnvme_head_chr_fops, &head->subsys->dev,
+				head->disk, head->subsys->instance,
+				head->instance);
+	head->cdev_added = !ret;
+	return ret;
+}
+
+void cnvme_head_cdev_del(struct cnvme_ns_head *head)
+{
+	cnvme_generic_del(&head->cdev_device, &head->cdev, &head->cdev_added);
 }
 
 int cnvme_chrdev_init(void)

@@ -18,6 +18,7 @@
 #include <linux/blk-mq.h>
 #include <linux/device.h>
 #include <linux/dmapool.h>
+#include <linux/kref.h>
 #include <linux/mempool.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
@@ -25,6 +26,7 @@
 #include <linux/pci.h>
 #include <linux/ratelimit.h>
 #include <linux/spinlock.h>
+#include <linux/srcu.h>
 #include <linux/uuid.h>
 #include <linux/workqueue.h>
 
@@ -86,12 +88,16 @@ struct cnvme_queue {
 	bool live;		/* created on the controller */
 };
 
+/* The status code type and code of a status field, without More and DNR */
+#define CNVME_SCT_SC_MASK	0x7ff
+
 /* Per-request private data (blk-mq pdu). */
 struct cnvme_iod {
 	struct nvme_command cmd;
 	union nvme_result result;
 	u16 status;		/* NVMe status field, phase bit stripped */
 	bool cancelled;		/* failed by the host, not the controller */
+	bool mpath_counted;	/* in ctrl->nr_active */
 	u8 retries;
 	bool aborted;		/* an Abort was sent for it */
 	bool use_sgl;
@@ -114,11 +120,39 @@ struct cnvme_ns_ids {
 	u8 csi;
 };
 
+/*
+ * A namespace shared by the controllers of a subsystem (multipath): one
+ * bio-based disk, nvme<S>n<H>, sends each bio down one of its paths, the
+ * per-controller namespaces (hidden disks nvme<S>c<C>n<H>).
+ */
+struct cnvme_ns_head {
+	struct list_head entry;		/* subsys->heads, under subsys->lock */
+	struct cnvme_subsys *subsys;
+	u32 nsid;
+	int instance;			/* the n<H> of every name */
+	struct cnvme_ns_ids ids;
+	struct list_head paths;		/* cnvme_ns.sibling: RCU, subsys->lock */
+	struct srcu_struct srcu;	/* readers of paths */
+	struct cnvme_ns __rcu *last_path;	/* round-robin position */
+	struct gendisk *disk;
+	bool disk_added;
+	int pending;			/* cnvme_head_get without a path yet */
+	struct kref ref;		/* paths and pending gets */
+	spinlock_t requeue_lock;
+	struct bio_list requeue_list;	/* bios waiting for a path */
+	struct work_struct requeue_work;
+	struct device cdev_device;	/* /dev/ng<S>n<H> */
+	struct cdev cdev;
+	bool cdev_added;
+};
+
 /* One namespace, one gendisk. */
 struct cnvme_ns {
 	struct list_head entry;
 	struct cnvme_ctrl *ctrl;
 	struct gendisk *disk;
+	struct cnvme_ns_head *head;	/* NULL unless a multipath path */
+	struct list_head sibling;	/* in head->paths */
 	u32 nsid;
 	int instance;		/* the n<H> in the disk name */
 	u8 lba_shift;
@@ -139,9 +173,21 @@ struct cnvme_ns {
 	bool cdev_added;
 };
 
-/* An NVM subsystem: one per controller for now. */
+/*
+ * An NVM subsystem.  Controllers that report more than one controller in
+ * their subsystem (CMIC bit 1) and the same NQN share one; any other
+ * controller has its own.
+ */
 struct cnvme_subsys {
 	struct device dev;	/* class "nvme-subsystem", nvme-subsys<K> */
+	struct list_head entry;	/* cnvme_subsystems, under its lock */
+	int instance;		/* the K: the first controller's instance */
+	int nr_ctrls;		/* under the global subsystem lock */
+	u8 cmic;
+	u16 vid;
+	struct mutex lock;	/* heads and their path lists */
+	struct list_head heads;
+	struct ida ns_ida;	/* the n<H> of namespace names */
 	char model[40];
 	char serial[20];
 	char firmware_rev[8];
@@ -167,6 +213,8 @@ struct cnvme_ctrl {
 	struct device dev;	/* class "nvme" device, name nvme<instance> */
 	struct cdev cdev;	/* /dev/nvme<instance> */
 	struct cnvme_subsys *subsys;
+	bool instance_to_subsys;	/* the subsystem frees the instance */
+	atomic_t nr_active;	/* multipath requests in flight (queue-depth) */
 	struct pci_dev *pdev;
 	void __iomem *bar;
 	resource_size_t bar_len;
@@ -216,7 +264,6 @@ struct cnvme_ctrl {
 	struct mutex scan_lock;	/* one scan at a time */
 	struct mutex ns_lock;	/* the namespaces list, held briefly */
 	struct list_head namespaces;
-	struct ida ns_ida;
 
 	/* Identify Controller, kept as the device reported it */
 	struct nvme_id_ctrl *id;
@@ -449,6 +496,8 @@ void cnvme_chrdev_exit(void);
 void cnvme_ctrl_cdev_init(struct cnvme_ctrl *ctrl);
 int cnvme_ns_cdev_add(struct cnvme_ns *ns);
 void cnvme_ns_cdev_del(struct cnvme_ns *ns);
+int cnvme_head_cdev_add(struct cnvme_ns_head *head);
+void cnvme_head_cdev_del(struct cnvme_ns_head *head);
 
 /* ioctl.c: a passthrough command, whatever structure it came in */
 struct cnvme_user_cmd {
@@ -499,6 +548,31 @@ int cnvme_ns_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
 /* subsys.c */
 extern struct class cnvme_subsys_class;
 int cnvme_subsys_add(struct cnvme_ctrl *ctrl);
+extern struct ida cnvme_instance_ida;
+
+/* mpath.c: multipath heads */
+struct cnvme_limits;
+#define CNVME_REQ_MPATH		REQ_DRV	/* a bio sent down by a head */
+bool cnvme_ns_multipath(struct cnvme_ctrl *ctrl, struct nvme_id_ns *id);
+struct cnvme_ns_head *cnvme_head_get(struct cnvme_ctrl *ctrl, u32 nsid,
+				     const struct cnvme_ns_ids *ids,
+				     const struct cnvme_limits *lim);
+void cnvme_head_add_path(struct cnvme_ns *ns);
+void cnvme_head_update(struct cnvme_ns *ns, const struct cnvme_limits *lim,
+		       sector_t capacity);
+void cnvme_head_remove_path(struct cnvme_ns *ns);
+void cnvme_head_put(struct cnvme_ns_head *head);
+void cnvme_head_unref(struct cnvme_ns_head *head);
+bool cnvme_mpath_failover(struct request *rq);
+struct cnvme_ns *cnvme_head_get_path(struct cnvme_ns_head *head);
+void cnvme_head_put_path(struct cnvme_ns *ns);
+long cnvme_head_ioctl(struct cnvme_ns_head *head, unsigned int cmd,
+		      void __user *argp, bool partition, bool open_for_write);
+int cnvme_head_uring_cmd(struct io_uring_cmd *ioucmd,
+			 unsigned int issue_flags);
+bool cnvme_disk_is_head(struct gendisk *disk);
+struct cnvme_ns *cnvme_disk_ns_get(struct gendisk *disk);
+void cnvme_disk_ns_put(struct gendisk *disk, struct cnvme_ns *ns);
 void cnvme_subsys_del(struct cnvme_ctrl *ctrl);
 int cnvme_subsystem_reset(struct cnvme_ctrl *ctrl);
 

@@ -14,9 +14,6 @@
 #include "cnvme.h"
 #include "compat.h"
 
-/* The status code type and code of a status field, without More and DNR */
-#define CNVME_SCT_SC_MASK	0x7ff
-
 /* Write Zeroes: deallocate the blocks (CDW12 bit 25) */
 #define CNVME_WZ_DEAC	BIT(9)
 
@@ -119,6 +116,7 @@ static void cnvme_reset_iod(struct cnvme_iod *iod)
 	iod->list = NULL;
 	iod->meta_dma = 0;
 	iod->sgl = NULL;
+	iod->mpath_counted = false;
 }
 
 /* Build the command for @rq and map its data; starts the request. */
@@ -141,6 +139,10 @@ static blk_status_t cnvme_prep_rq(struct cnvme_queue *nq, struct request *rq)
 	}
 
 	cnvme_reset_iod(iod);
+	if (rq->cmd_flags & CNVME_REQ_MPATH) {
+		atomic_inc(&nq->ctrl->nr_active);
+		iod->mpath_counted = true;
+	}
 	if (!(rq->rq_flags & RQF_DONTPREP)) {
 		iod->retries = 0;
 		rq->rq_flags |= RQF_DONTPREP;
@@ -191,6 +193,24 @@ fail:
 	return ret;
 }
 
+static void cnvme_complete_rq(struct request *rq);
+
+/*
+ * A multipath request whose controller is gone: complete it as a path
+ * error, so that its bios go down another path of the head.
+ */
+static blk_status_t cnvme_fail_path(struct request *rq)
+{
+	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
+
+	cnvme_reset_iod(iod);
+	iod->status = NVME_SC_HOST_PATH_ERROR;
+	iod->cancelled = true;
+	blk_mq_set_request_complete(rq);
+	cnvme_complete_rq(rq);
+	return BLK_STS_OK;
+}
+
 static blk_status_t cnvme_queue_rq(struct blk_mq_hw_ctx *hctx,
 				   const struct blk_mq_queue_data *bd)
 {
@@ -199,8 +219,12 @@ static blk_status_t cnvme_queue_rq(struct blk_mq_hw_ctx *hctx,
 	blk_status_t ret;
 
 	ret = cnvme_prep_rq(nq, bd->rq);
-	if (unlikely(ret))
+	if (unlikely(ret)) {
+		if (ret == BLK_STS_IOERR && !READ_ONCE(nq->live) &&
+		    (bd->rq->cmd_flags & CNVME_REQ_MPATH))
+			return cnvme_fail_path(bd->rq);
 		return ret;
+	}
 	spin_lock(&nq->sq_lock);
 	cnvme_sq_copy(nq, &iod->cmd);
 	cnvme_sq_ring(nq, bd->last);
@@ -334,6 +358,10 @@ static void cnvme_complete_rq(struct request *rq)
 	struct cnvme_ctrl *ctrl = nq->ctrl;
 
 	cnvme_unmap_data(ctrl, rq);
+	if (iod->mpath_counted) {
+		atomic_dec(&ctrl->nr_active);
+		iod->mpath_counted = false;
+	}
 	if (likely(!iod->status)) {
 		blk_mq_end_request(rq, BLK_STS_OK);
 		return;
@@ -352,6 +380,9 @@ static void cnvme_complete_rq(struct request *rq)
 		blk_mq_delay_kick_requeue_list(rq->q, delay);
 		return;
 	}
+	/* a path error of a multipath bio: another path takes its bios */
+	if ((rq->cmd_flags & CNVME_REQ_MPATH) && cnvme_mpath_failover(rq))
+		return;
 	if (!blk_rq_is_passthrough(rq))
 		cnvme_log_error(rq->q->queuedata, rq, iod);
 	blk_mq_end_request(rq, blk_rq_is_passthrough(rq) ? BLK_STS_IOERR :

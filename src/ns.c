@@ -18,12 +18,17 @@
 
 #define CNVME_NS_LIST_ENTRIES	1024
 
-static void cnvme_free_disk(struct gendisk *disk)
+static void cnvme_ns_free(struct cnvme_ns *ns)
 {
-	struct cnvme_ns *ns = disk->private_data;
-
+	if (ns->head)
+		cnvme_head_unref(ns->head);
 	put_device(&ns->ctrl->dev);
 	kmem_cache_free(cnvme_ns_cache, ns);
+}
+
+static void cnvme_free_disk(struct gendisk *disk)
+{
+	cnvme_ns_free(disk->private_data);
 }
 
 /* The geometry fdisk and friends expect from an NVMe disk. */
@@ -71,6 +76,7 @@ struct cnvme_ns_info {
 	bool ext;
 	bool deac;
 	bool supported;
+	bool multipath;		/* a path of a multipath head */
 	u64 nsze;
 	u64 nuse;
 	struct cnvme_limits lim;
@@ -260,6 +266,8 @@ static struct cnvme_ns *cnvme_find_ns(struct cnvme_ctrl *ctrl, u32 nsid)
 
 static void cnvme_alloc_ns(struct cnvme_ctrl *ctrl, struct cnvme_ns_info *info)
 {
+	struct cnvme_subsys *s = ctrl->subsys;
+	struct cnvme_ns_head *head = NULL;
 	struct gendisk *disk;
 	struct cnvme_ns *ns;
 	int ret;
@@ -272,20 +280,33 @@ static void cnvme_alloc_ns(struct cnvme_ctrl *ctrl, struct cnvme_ns_info *info)
 	ratelimit_state_init(&ns->nuse_rs, 5 * HZ, 1);
 	ns->nsid = info->nsid;
 	cnvme_apply_info(ns, info);
-	ns->instance = ida_alloc_min(&ctrl->ns_ida, 1, GFP_KERNEL);
-	if (ns->instance < 0)
-		goto free_ns;
+	if (info->multipath) {
+		head = cnvme_head_get(ctrl, info->nsid, &info->ids, &info->lim);
+		if (!head)
+			goto free_ns;
+		ns->instance = head->instance;
+	} else {
+		/* numbered in the subsystem, as its heads would be */
+		ns->instance = ida_alloc_min(&s->ns_ida, 1, GFP_KERNEL);
+		if (ns->instance < 0)
+			goto free_ns;
+	}
 
 	disk = cnvme_compat_alloc_disk(&ctrl->tagset, &info->lim, ns);
 	if (IS_ERR(disk))
 		goto free_instance;
 	disk->fops = &cnvme_bdev_ops;
 	disk->private_data = ns;
-	snprintf(disk->disk_name, DISK_NAME_LEN, "nvme%dn%d", ctrl->instance,
-		 ns->instance);
+	if (head) {
+		snprintf(disk->disk_name, DISK_NAME_LEN, "nvme%dc%dn%d",
+			 s->instance, ctrl->instance, ns->instance);
+		disk->flags |= GENHD_FL_HIDDEN;
+	} else {
+		snprintf(disk->disk_name, DISK_NAME_LEN, "nvme%dn%d",
+			 s->instance, ns->instance);
+	}
 	set_capacity(disk, cnvme_capacity(info));
 	ns->disk = disk;
-	/* from here the disk owns ns: its free_disk drops this reference */
 	get_device(&ctrl->dev);
 
 	mutex_lock(&ctrl->ns_lock);
@@ -299,14 +320,27 @@ static void cnvme_alloc_ns(struct cnvme_ctrl *ctrl, struct cnvme_ns_info *info)
 		mutex_lock(&ctrl->ns_lock);
 		list_del(&ns->entry);
 		mutex_unlock(&ctrl->ns_lock);
-		ida_free(&ctrl->ns_ida, ns->instance);
+		if (!head)
+			ida_free(&s->ns_ida, ns->instance);
+		/* a disk never added is not given to free_disk */
+		ns->head = NULL;
 		put_disk(disk);
+		if (head)
+			cnvme_head_put(head);
+		put_device(&ctrl->dev);
+		kmem_cache_free(cnvme_ns_cache, ns);
 		return;
 	}
-	ret = cnvme_ns_cdev_add(ns);
-	if (ret)
-		dev_warn(&ctrl->pdev->dev, "%s: no generic char device (%d)\n",
-			 disk->disk_name, ret);
+	/* from here the disk owns ns (and its head reference): free_disk */
+	if (head) {
+		ns->head = head;
+		cnvme_head_add_path(ns);
+	} else {
+		ret = cnvme_ns_cdev_add(ns);
+		if (ret)
+			dev_warn(&ctrl->pdev->dev, "%s: no generic char device (%d)\n",
+				 disk->disk_name, ret);
+	}
 	if (!info->supported)
 		dev_warn(&ctrl->pdev->dev,
 			 "%s: format (%u-byte blocks, %u metadata bytes%s) not supported: capacity 0\n",
@@ -315,7 +349,10 @@ static void cnvme_alloc_ns(struct cnvme_ctrl *ctrl, struct cnvme_ns_info *info)
 	return;
 
 free_instance:
-	ida_free(&ctrl->ns_ida, ns->instance);
+	if (head)
+		cnvme_head_put(head);
+	else
+		ida_free(&s->ns_ida, ns->instance);
 free_ns:
 	kmem_cache_free(cnvme_ns_cache, ns);
 }
@@ -332,9 +369,12 @@ static void cnvme_remove_ns(struct cnvme_ns *ns)
 		blk_mq_unquiesce_queue(ns->disk->queue);
 	if (test_and_clear_bit(CNVME_NS_FROZEN, &ns->flags))
 		blk_mq_unfreeze_queue(ns->disk->queue);
+	if (ns->head)
+		cnvme_head_remove_path(ns);
 	cnvme_ns_cdev_del(ns);
 	del_gendisk(ns->disk);
-	ida_free(&ctrl->ns_ida, ns->instance);
+	if (!ns->head)
+		ida_free(&ctrl->subsys->ns_ida, ns->instance);
 	put_disk(ns->disk);
 }
 
@@ -347,6 +387,8 @@ static void cnvme_update_ns(struct cnvme_ns *ns, struct cnvme_ns_info *info)
 	cnvme_compat_update_limits(ns->disk, &info->lim);
 	set_capacity_and_notify(ns->disk, cnvme_capacity(info));
 	blk_mq_unfreeze_queue(ns->disk->queue);
+	if (ns->head)
+		cnvme_head_update(ns, &info->lim, cnvme_capacity(info));
 }
 
 static void cnvme_validate_ns(struct cnvme_ctrl *ctrl, u32 nsid,
@@ -364,6 +406,7 @@ static void cnvme_validate_ns(struct cnvme_ctrl *ctrl, u32 nsid,
 		return;
 	}
 	cnvme_parse_id_ns(ctrl, id, &info);
+	info.multipath = cnvme_ns_multipath(ctrl, id);
 	memcpy(info.ids.eui64, id->eui64, sizeof(id->eui64));
 	memcpy(info.ids.nguid, id->nguid, sizeof(id->nguid));
 	cnvme_identify_descs(ctrl, nsid, &info.ids);

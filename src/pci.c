@@ -9,14 +9,15 @@
 
 #include "cnvme.h"
 
-static DEFINE_IDA(cnvme_instance_ida);
+/* controller numbers; a subsystem keeps its first controller's */
+DEFINE_IDA(cnvme_instance_ida);
 
 static void cnvme_ctrl_release(struct device *dev)
 {
 	struct cnvme_ctrl *ctrl = to_cnvme_ctrl(dev);
 
-	ida_free(&cnvme_instance_ida, ctrl->instance);
-	ida_destroy(&ctrl->ns_ida);
+	if (!ctrl->instance_to_subsys)
+		ida_free(&cnvme_instance_ida, ctrl->instance);
 	kfree(ctrl->id);
 	kfree(ctrl->effects);
 	kmem_cache_free(cnvme_ctrl_cache, ctrl);
@@ -130,7 +131,6 @@ static int cnvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	mutex_init(&ctrl->scan_lock);
 	mutex_init(&ctrl->ns_lock);
 	INIT_LIST_HEAD(&ctrl->namespaces);
-	ida_init(&ctrl->ns_ida);
 	INIT_WORK(&ctrl->reset_work, cnvme_reset_work);
 	INIT_WORK(&ctrl->scan_work, cnvme_scan_work);
 	INIT_WORK(&ctrl->aen_work, cnvme_aen_work);

@@ -224,13 +224,44 @@ const struct attribute_group *cnvme_ctrl_groups[] = {
 	NULL
 };
 
-/* Attributes of the namespace disks (/sys/block/nvmeXnY). */
+/*
+ * Attributes of the namespace disks (/sys/block/nvmeXnY): the same on a
+ * multipath head, whose identifiers are its own and whose other values
+ * come from one of its paths.
+ */
+static const struct cnvme_ns_ids *cnvme_disk_ids(struct device *dev,
+						 u32 *nsid)
+{
+	struct gendisk *disk = dev_to_disk(dev);
+	struct cnvme_ns_head *head;
+	struct cnvme_ns *ns;
+
+	if (cnvme_disk_is_head(disk)) {
+		head = disk->private_data;
+		*nsid = head->nsid;
+		return &head->ids;
+	}
+	ns = disk->private_data;
+	*nsid = ns->nsid;
+	return &ns->ids;
+}
+
+static struct cnvme_subsys *cnvme_disk_subsys(struct device *dev)
+{
+	struct gendisk *disk = dev_to_disk(dev);
+
+	if (cnvme_disk_is_head(disk))
+		return ((struct cnvme_ns_head *)disk->private_data)->subsys;
+	return ((struct cnvme_ns *)disk->private_data)->ctrl->subsys;
+}
+
 static ssize_t nsid_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
 {
-	struct cnvme_ns *ns = dev_to_disk(dev)->private_data;
+	u32 nsid;
 
-	return sysfs_emit(buf, "%d\n", ns->nsid);
+	cnvme_disk_ids(dev, &nsid);
+	return sysfs_emit(buf, "%d\n", nsid);
 }
 static DEVICE_ATTR_RO(nsid);
 
@@ -243,33 +274,34 @@ static bool cnvme_nonzero(const void *p, size_t len)
 static ssize_t wwid_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
 {
-	struct cnvme_ns *ns = dev_to_disk(dev)->private_data;
-	struct cnvme_ns_ids *ids = &ns->ids;
-	struct cnvme_ctrl *ctrl = ns->ctrl;
-	int sn = sizeof(ctrl->serial), mn = sizeof(ctrl->model);
+	struct cnvme_subsys *s = cnvme_disk_subsys(dev);
+	int sn = sizeof(s->serial), mn = sizeof(s->model);
+	const struct cnvme_ns_ids *ids;
+	u32 nsid;
 
+	ids = cnvme_disk_ids(dev, &nsid);
 	if (!uuid_is_null(&ids->uuid))
 		return sysfs_emit(buf, "uuid.%pU\n", &ids->uuid);
 	if (cnvme_nonzero(ids->nguid, sizeof(ids->nguid)))
 		return sysfs_emit(buf, "eui.%16phN\n", ids->nguid);
 	if (cnvme_nonzero(ids->eui64, sizeof(ids->eui64)))
 		return sysfs_emit(buf, "eui.%8phN\n", ids->eui64);
-	while (sn > 0 && (ctrl->serial[sn - 1] == ' ' || !ctrl->serial[sn - 1]))
+	while (sn > 0 && (s->serial[sn - 1] == ' ' || !s->serial[sn - 1]))
 		sn--;
-	while (mn > 0 && (ctrl->model[mn - 1] == ' ' || !ctrl->model[mn - 1]))
+	while (mn > 0 && (s->model[mn - 1] == ' ' || !s->model[mn - 1]))
 		mn--;
-	return sysfs_emit(buf, "nvme.%04x-%*phN-%*phN-%08x\n",
-			  le16_to_cpu(ctrl->id->vid), sn, ctrl->serial, mn,
-			  ctrl->model, ns->nsid);
+	return sysfs_emit(buf, "nvme.%04x-%*phN-%*phN-%08x\n", s->vid, sn,
+			  s->serial, mn, s->model, nsid);
 }
 static DEVICE_ATTR_RO(wwid);
 
 static ssize_t uuid_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
 {
-	struct cnvme_ns_ids *ids =
-		&((struct cnvme_ns *)dev_to_disk(dev)->private_data)->ids;
+	const struct cnvme_ns_ids *ids;
+	u32 nsid;
 
+	ids = cnvme_disk_ids(dev, &nsid);
 	/* without a UUID, the NGUID in UUID form, as nvme_core shows it */
 	if (uuid_is_null(&ids->uuid))
 		return sysfs_emit(buf, "%pU\n", ids->nguid);
@@ -280,44 +312,60 @@ static DEVICE_ATTR_RO(uuid);
 static ssize_t nguid_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
-	struct cnvme_ns *ns = dev_to_disk(dev)->private_data;
+	u32 nsid;
 
-	return sysfs_emit(buf, "%pU\n", ns->ids.nguid);
+	return sysfs_emit(buf, "%pU\n", cnvme_disk_ids(dev, &nsid)->nguid);
 }
 static DEVICE_ATTR_RO(nguid);
 
 static ssize_t eui_show(struct device *dev, struct device_attribute *attr,
 			char *buf)
 {
-	struct cnvme_ns *ns = dev_to_disk(dev)->private_data;
+	u32 nsid;
 
-	return sysfs_emit(buf, "%8ph\n", ns->ids.eui64);
+	return sysfs_emit(buf, "%8ph\n", cnvme_disk_ids(dev, &nsid)->eui64);
 }
 static DEVICE_ATTR_RO(eui);
 
 static ssize_t csi_show(struct device *dev, struct device_attribute *attr,
 			char *buf)
 {
-	struct cnvme_ns *ns = dev_to_disk(dev)->private_data;
+	u32 nsid;
 
-	return sysfs_emit(buf, "%u\n", ns->ids.csi);
+	return sysfs_emit(buf, "%u\n", cnvme_disk_ids(dev, &nsid)->csi);
 }
 static DEVICE_ATTR_RO(csi);
+
+/* Show a value of the namespace behind @dev (one path of a head). */
+static ssize_t cnvme_ns_show(struct device *dev, char *buf,
+			     ssize_t (*show)(struct cnvme_ns *ns, char *buf))
+{
+	struct gendisk *disk = dev_to_disk(dev);
+	struct cnvme_ns *ns = cnvme_disk_ns_get(disk);
+	ssize_t ret;
+
+	if (!ns)
+		return -ENODEV;
+	ret = show(ns, buf);
+	cnvme_disk_ns_put(disk, ns);
+	return ret;
+}
+
+static ssize_t cnvme_ms_show(struct cnvme_ns *ns, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", ns->ms);
+}
 
 static ssize_t metadata_bytes_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
 {
-	struct cnvme_ns *ns = dev_to_disk(dev)->private_data;
-
-	return sysfs_emit(buf, "%u\n", ns->ms);
+	return cnvme_ns_show(dev, buf, cnvme_ms_show);
 }
 static DEVICE_ATTR_RO(metadata_bytes);
 
 /* Blocks in use: Identify Namespace again, at most a few times a second. */
-static ssize_t nuse_show(struct device *dev, struct device_attribute *attr,
-			 char *buf)
+static ssize_t cnvme_nuse_show(struct cnvme_ns *ns, char *buf)
 {
-	struct cnvme_ns *ns = dev_to_disk(dev)->private_data;
 	struct nvme_command cmd = { };
 	struct nvme_id_ns *id;
 	int ret;
@@ -338,28 +386,45 @@ static ssize_t nuse_show(struct device *dev, struct device_attribute *attr,
 	}
 	return sysfs_emit(buf, "%llu\n", READ_ONCE(ns->nuse));
 }
+
+static ssize_t nuse_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return cnvme_ns_show(dev, buf, cnvme_nuse_show);
+}
 static DEVICE_ATTR_RO(nuse);
 
-/* "on"/"off": log I/O passthrough commands that fail (6.12). */
+/*
+ * "on"/"off": log I/O passthrough commands that fail (6.12).  On a head,
+ * the setting of the path it shows and sets.
+ */
+static ssize_t cnvme_err_log_show(struct cnvme_ns *ns, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", ns->passthru_err_log ? "on" : "off");
+}
+
 static ssize_t ns_passthru_err_log_show(struct device *dev,
 					struct device_attribute *attr,
 					char *buf)
 {
-	struct cnvme_ns *ns = dev_to_disk(dev)->private_data;
-
-	return sysfs_emit(buf, "%s\n", ns->passthru_err_log ? "on" : "off");
+	return cnvme_ns_show(dev, buf, cnvme_err_log_show);
 }
 
 static ssize_t ns_passthru_err_log_store(struct device *dev,
 					 struct device_attribute *attr,
 					 const char *buf, size_t count)
 {
-	struct cnvme_ns *ns = dev_to_disk(dev)->private_data;
+	struct gendisk *disk = dev_to_disk(dev);
+	struct cnvme_ns *ns;
 	bool on;
 
 	if (kstrtobool(buf, &on))
 		return -EINVAL;
+	ns = cnvme_disk_ns_get(disk);
+	if (!ns)
+		return -ENODEV;
 	WRITE_ONCE(ns->passthru_err_log, on);
+	cnvme_disk_ns_put(disk, ns);
 	return count;
 }
 
@@ -384,8 +449,10 @@ static struct attribute *cnvme_ns_attrs[] = {
 static umode_t cnvme_ns_attr_visible(struct kobject *kobj,
 				     struct attribute *a, int n)
 {
-	struct cnvme_ns *ns = dev_to_disk(kobj_to_dev(kobj))->private_data;
-	struct cnvme_ns_ids *ids = &ns->ids;
+	const struct cnvme_ns_ids *ids;
+	u32 nsid;
+
+	ids = cnvme_disk_ids(kobj_to_dev(kobj), &nsid);
 
 	if ((a == &dev_attr_csi.attr || a == &dev_attr_metadata_bytes.attr ||
 	     a == &dev_attr_nuse.attr ||

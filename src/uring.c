@@ -203,11 +203,10 @@ free_rq:
 	return ret;
 }
 
-/* ->uring_cmd of /dev/ngXnY */
-int cnvme_ns_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
+static int cnvme_ns_uring_cmd_op(struct cnvme_ns *ns,
+				 struct io_uring_cmd *ioucmd,
+				 unsigned int issue_flags)
 {
-	struct cnvme_ns *ns = ioucmd->file->private_data;
-
 	switch (ioucmd->cmd_op) {
 	case CNVME_URING_CMD_IO:
 		return cnvme_uring_cmd(ns->ctrl, ns, ioucmd, issue_flags, false);
@@ -216,6 +215,29 @@ int cnvme_ns_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 	default:
 		return -ENOTTY;
 	}
+}
+
+/* ->uring_cmd of /dev/ngXnY */
+int cnvme_ns_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
+{
+	return cnvme_ns_uring_cmd_op(ioucmd->file->private_data, ioucmd,
+				     issue_flags);
+}
+
+/*
+ * ->uring_cmd of a multipath head's /dev/ngXnY: the command goes down one
+ * path; once issued, the request keeps that path's queue alive.
+ */
+int cnvme_head_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
+{
+	struct cnvme_ns *ns = cnvme_head_get_path(ioucmd->file->private_data);
+	int ret;
+
+	if (!ns)
+		return -EINVAL;
+	ret = cnvme_ns_uring_cmd_op(ns, ioucmd, issue_flags);
+	cnvme_head_put_path(ns);
+	return ret;
 }
 
 /* ->uring_cmd of /dev/nvmeN */
