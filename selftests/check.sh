@@ -31,7 +31,7 @@ vm=$here/vm
 TOPOS=${TOPOS:-one three file}
 # topologies on which the in-kernel driver (DRIVER=nvme or all) runs the
 # suite too; cnvme runs compare with it in the same boot anyway
-REF_TOPOS=${REF_TOPOS:-three file}
+REF_TOPOS=${REF_TOPOS:-file}
 case ${DRIVER:-cnvme} in
 all) drivers="cnvme nvme" ;;
 cnvme | nvme) drivers=${DRIVER:-cnvme} ;;
@@ -77,6 +77,34 @@ count() {
 }
 
 summaries=()
+
+# run_one LABEL DIR [VAR=value ...]: one VM boot (vm/run.sh with the
+# given settings), its results counted and added to the totals
+run_one() {
+	local label=$1 dir=$2 out=$2.out rc=0 p f s t complete line
+	shift 2
+	echo "=== $label" >&2
+	env "$@" RUNDIR="$dir" INTERACTIVE=0 "$vm/run.sh" >"$out" 2>&1 </dev/null ||
+		rc=$?
+	if [ -f "$dir/tap.log" ]; then
+		read -r p f s t complete < <(count "$dir/tap.log")
+	else
+		p=0 f=0 s=0 t=0 complete=0
+	fi
+	[ "$complete" = 1 ] || f=$((f + 1))
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	ran=$((ran + t))
+	total_p=$((total_p + p))
+	total_f=$((total_f + f))
+	total_s=$((total_s + s))
+	if [ "$VERBOSE" = 1 ] || [ "$f" -ne 0 ]; then
+		cat "$out"
+	fi
+	line="$label: $p passed, $f failed, $s skipped ($dir)"
+	summaries+=("$line")
+	echo "$line"
+}
+
 if [ -z "$drivers" ]; then
 	total_f=$((total_f + 1))
 elif ! kernels=$("$vm/kernels.sh"); then
@@ -92,29 +120,8 @@ else
 				   ! echo " $REF_TOPOS " | grep -q " $topo "; then
 					continue
 				fi
-				dir=$CHECK_DIR/$kver-$topo-$drv
-				out=$dir.out
-				echo "=== $kver $topo $drv" >&2
-				rc=0
-				KVER=$kver TOPO=$topo DRIVER=$drv RUNDIR=$dir INTERACTIVE=0 \
-					"$vm/run.sh" >"$out" 2>&1 </dev/null || rc=$?
-				if [ -f "$dir/tap.log" ]; then
-					read -r p f s t complete < <(count "$dir/tap.log")
-				else
-					p=0 f=0 s=0 t=0 complete=0
-				fi
-				[ "$complete" = 1 ] || f=$((f + 1))
-				[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
-				ran=$((ran + t))
-				total_p=$((total_p + p))
-				total_f=$((total_f + f))
-				total_s=$((total_s + s))
-				if [ "$VERBOSE" = 1 ] || [ "$f" -ne 0 ]; then
-					cat "$out"
-				fi
-				line="$kver $topo $drv: $p passed, $f failed, $s skipped ($dir)"
-				summaries+=("$line")
-				echo "$line"
+				run_one "$kver $topo $drv" "$CHECK_DIR/$kver-$topo-$drv" \
+					KVER="$kver" TOPO="$topo" DRIVER="$drv"
 			done
 		done
 	done
@@ -123,47 +130,34 @@ fi
 # Runs of one test on a topology of its own, outside the matrix:
 # VARIANT|TOPO|TESTS|drivers.  The recovery tests need the fault-injection
 # build (make FAULT_INJECT=1, FAULTS=0 skips them); the PCIe tests a q35
-# machine with a root port (PCIE=0 skips them).
+# machine with a root port (PCIE=0 skips them); the multipath test two
+# controllers sharing a namespace.
 extra=()
+# the multipath test uses the fault points too when they are built
+FAULTS_VARIANT=
+[ "${FAULTS:-1}" = 1 ] && FAULTS_VARIANT=faults
 [ "${FAULTS:-1}" = 1 ] && extra+=("faults|file|faults.sh|cnvme")
 [ "${PCIE:-1}" = 1 ] && extra+=("|pcie|pcie_recovery.sh|cnvme nvme")
+extra+=("${FAULTS_VARIANT}|shared|multipath.sh|cnvme nvme")
 if [ -n "$drivers" ] && [ -z "${TESTS:-}" ]; then
 	for kver in $kernels; do
 		for e in "${extra[@]}"; do
-			IFS='|' read -r variant topo tests edrivers <<<"$e"
+			IFS='|' read -r evariant topo tests edrivers <<<"$e"
 			for drv in $drivers; do
 				echo " $edrivers " | grep -q " $drv " || continue
+				# a build variant is cnvme's; the reference has none
+				variant=$evariant
+				[ "$drv" = nvme ] && variant=
 				if [ -n "$variant" ] &&
 				   [ ! -f "$root/build/$variant/$kver/cnvme.ko" ]; then
 					echo "check.sh: no build/$variant/$kver/cnvme.ko (make FAULT_INJECT=1)" >&2
 					total_f=$((total_f + 1))
 					continue
 				fi
-				tag=$kver-$topo-$drv${variant:+-$variant}
-				dir=$CHECK_DIR/$tag
-				out=$dir.out
-				echo "=== $kver $topo $drv ${variant:+($variant build) }$tests" >&2
-				rc=0
-				VARIANT=$variant KVER=$kver TOPO=$topo DRIVER=$drv \
-					TESTS=$tests RUNDIR=$dir INTERACTIVE=0 \
-					"$vm/run.sh" >"$out" 2>&1 </dev/null || rc=$?
-				if [ -f "$dir/tap.log" ]; then
-					read -r p f s t complete < <(count "$dir/tap.log")
-				else
-					p=0 f=0 s=0 t=0 complete=0
-				fi
-				[ "$complete" = 1 ] || f=$((f + 1))
-				[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
-				ran=$((ran + t))
-				total_p=$((total_p + p))
-				total_f=$((total_f + f))
-				total_s=$((total_s + s))
-				if [ "$VERBOSE" = 1 ] || [ "$f" -ne 0 ]; then
-					cat "$out"
-				fi
-				line="$kver $topo $drv${variant:+ ($variant)} [$tests]: $p passed, $f failed, $s skipped ($dir)"
-				summaries+=("$line")
-				echo "$line"
+				run_one "$kver $topo $drv${variant:+ ($variant)} [$tests]" \
+					"$CHECK_DIR/$kver-$topo-$drv${variant:+-$variant}" \
+					VARIANT="$variant" KVER="$kver" TOPO="$topo" \
+					DRIVER="$drv" TESTS="$tests"
 			done
 		done
 	done

@@ -28,13 +28,10 @@ skip_all() {
 	tap_exit
 }
 [ ${#cases[@]} -gt 0 ] || { tap_fail "ioctl_edges -l lists no case"; tap_exit; }
-[ "$DRIVER" = cnvme ] || skip_all "compares cnvme with the reference: runs in cnvme runs"
 case $TOPO in
 file | three) ;;
 *) skip_all "runs on the file and three topologies (one and three namespaces)" ;;
 esac
-grep -q "module_blacklist=[^ ]*nvme" /proc/cmdline &&
-	skip_all "the in-kernel driver cannot load in this boot (module_blacklist)"
 
 # run_edges TAG: one run of ioctl_edges, its records in $out/TAG.cases
 run_edges() {
@@ -45,13 +42,8 @@ run_edges() {
 	echo $? >"$out/$1.rc"
 }
 
-run_edges cnvme
-driver_unload || skip_all "cnvme does not unload"
-DRIVER=nvme driver_load || { driver_load; skip_all "the in-kernel driver does not load"; }
-DRIVER=nvme wait_ctrls_live 30
-DRIVER=nvme run_edges nvme
-DRIVER=nvme driver_unload
-driver_load && wait_ctrls_live 30 && wait_ns_dev 1 30 >/dev/null
+diff_drivers run_edges || skip_all "$DIFF_SKIP"
+wait_ns_dev 1 30 >/dev/null
 
 # outcome TAG CASE: the record of CASE without "case NAME ", or "(none)"
 outcome() {

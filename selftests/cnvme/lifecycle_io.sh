@@ -12,8 +12,8 @@
 pids=""
 # the counts the driver must stand; the reference run only checks the test
 if [ "$DRIVER" = cnvme ]; then
-	RELOADS=${LIFECYCLE_RELOADS:-40}
-	BINDS=${LIFECYCLE_BINDS:-10}
+	RELOADS=${LIFECYCLE_RELOADS:-20}
+	BINDS=${LIFECYCLE_BINDS:-6}
 else
 	RELOADS=${LIFECYCLE_RELOADS:-10}
 	BINDS=${LIFECYCLE_BINDS:-4}

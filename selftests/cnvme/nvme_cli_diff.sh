@@ -88,18 +88,8 @@ skip_all() {
 	for c in "${cmds[@]}"; do tap_skip "${c%%|*}" "$1"; done
 	tap_exit
 }
-[ "$DRIVER" = cnvme ] || skip_all "compares cnvme with the reference: runs in cnvme runs"
 need_data_topology || skip_all "needs a namespace that stores data (TOPO=file)"
-grep -q "module_blacklist=[^ ]*nvme" /proc/cmdline &&
-	skip_all "the in-kernel driver cannot load in this boot (module_blacklist)"
-
-run_all cnvme || skip_all "no namespace 1 on cnvme"
-driver_unload || skip_all "cnvme does not unload"
-DRIVER=nvme driver_load || { driver_load; skip_all "the in-kernel driver does not load"; }
-DRIVER=nvme wait_ctrls_live 30
-run_all nvme
-DRIVER=nvme driver_unload
-driver_load && wait_ctrls_live 30
+diff_drivers run_all || skip_all "$DIFF_SKIP"
 
 for c in "${cmds[@]}"; do
 	name=${c%%|*}

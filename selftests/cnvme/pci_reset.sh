@@ -33,7 +33,7 @@ tap_check "${cases[0]}" idle
 
 fio --name=freset --filename="$dev" --direct=1 --ioengine=io_uring \
 	--rw=randwrite --bs=4k --iodepth=32 --size=32M --loops=1000 \
-	--runtime=25 --verify=crc32c --do_verify=1 --verify_backlog=256 \
+	--runtime=15 --verify=crc32c --do_verify=1 --verify_backlog=256 \
 	--output=/tmp/fio-freset.log &
 pid=$!
 sleep 2

@@ -6,7 +6,7 @@
 # without an error reaching the application.
 . "${SELFTESTS:-/selftests}/lib/cnvme.sh"
 
-RESETS=${RESETS:-20}
+RESETS=${RESETS:-12}
 tap_plan 3
 if ! need_data_topology; then
 	for t in "resets while idle" "resets under mixed fio I/O" \
@@ -34,7 +34,7 @@ tap_check "resets while idle" reset_n 3 ""
 
 # mixed I/O for the whole run: verified random writes on the first 64 MiB,
 # random reads on the next 64 MiB; fio stops after RUNTIME seconds
-RUNTIME=${RUNTIME:-45}
+RUNTIME=${RUNTIME:-25}
 fio --direct=1 --ioengine=io_uring --iodepth=32 --bs=4k --runtime="$RUNTIME" \
 	--output=/tmp/fio-reset.log \
 	--name=writer --filename="$dev" --rw=randwrite --size=64M --loops=1000 \

@@ -35,7 +35,7 @@ reset_loop() {
 
 fio --name=race --filename="$dev" --direct=1 --ioengine=io_uring \
 	--rw=randwrite --bs=4k --iodepth=32 --size=32M --loops=1000 \
-	--runtime=25 --verify=crc32c --do_verify=1 --verify_backlog=256 \
+	--runtime=15 --verify=crc32c --do_verify=1 --verify_backlog=256 \
 	--output=/tmp/fio-race.log &
 fio_pid=$!
 sleep 2

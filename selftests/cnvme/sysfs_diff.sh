@@ -20,23 +20,6 @@ dirs=(
 	"generic|/sys/class/nvme-generic/ng0n1"
 )
 
-dump() { # dump DIR: one line per entry: name, kind, mode, value
-	local d=$1 f v
-	for f in "$d"/*; do
-		[ -e "$f" ] || continue
-		if [ -L "$f" ]; then
-			echo "${f##*/} link"
-		elif [ -d "$f" ]; then
-			echo "${f##*/} dir"
-		elif [ -r "$f" ] && [ "$(stat -c %A "$f" | cut -c2)" = r ]; then
-			v=$(tr '\n' '|' <"$f" 2>&1 | head -c 300)
-			echo "${f##*/} $(stat -c %a "$f") = $v"
-		else
-			echo "${f##*/} $(stat -c %a "$f") (write-only)"
-		fi
-	done
-}
-
 # what must differ: dynamic device numbers, the global disk sequence
 # number, I/O statistics (times), and the in-kernel driver's hwmon
 # temperature sensor, which cnvme does not register
@@ -57,7 +40,7 @@ run_all() {
 		sleep 0.1
 	done
 	for e in "${dirs[@]}"; do
-		dump "${e#*|}" >"$out/${e%%|*}.$tag" 2>&1
+		sysfs_dump "${e#*|}" >"$out/${e%%|*}.$tag" 2>&1
 	done
 }
 
@@ -66,18 +49,8 @@ skip_all() {
 	for e in "${dirs[@]}"; do tap_skip "${e%%|*}" "$1"; done
 	tap_exit
 }
-[ "$DRIVER" = cnvme ] || skip_all "compares cnvme with the reference: runs in cnvme runs"
 need_data_topology || skip_all "one controller with one namespace (TOPO=file)"
-grep -q "module_blacklist=[^ ]*nvme" /proc/cmdline &&
-	skip_all "the in-kernel driver cannot load in this boot (module_blacklist)"
-
-run_all cnvme || skip_all "no namespace 1 on cnvme"
-driver_unload || skip_all "cnvme does not unload"
-DRIVER=nvme driver_load || { driver_load; skip_all "the in-kernel driver does not load"; }
-DRIVER=nvme wait_ctrls_live 30
-run_all nvme
-DRIVER=nvme driver_unload
-driver_load && wait_ctrls_live 30
+diff_drivers run_all || skip_all "$DIFF_SKIP"
 
 for e in "${dirs[@]}"; do
 	name=${e%%|*}

@@ -222,3 +222,49 @@ driver_reload() {
 need_data_topology() {
 	[ "$TOPO" = file ]
 }
+
+# The skeleton of a differential test: "RUN cnvme" under cnvme, then the
+# in-kernel driver loaded in its place for "RUN nvme", then cnvme back.
+# RUN stores its outputs itself; it returns non-zero when it found
+# nothing to run on.  Returns 1 with the reason in DIFF_SKIP when the
+# comparison cannot be made in this run.
+diff_drivers() {
+	DIFF_SKIP=
+	if [ "$DRIVER" != cnvme ]; then
+		DIFF_SKIP="compares cnvme with the reference: runs in cnvme runs"
+	elif grep -q "module_blacklist=[^ ]*nvme" /proc/cmdline; then
+		DIFF_SKIP="the in-kernel driver cannot load in this boot (module_blacklist)"
+	elif ! "$1" cnvme; then
+		DIFF_SKIP="nothing to compare on cnvme"
+	elif ! driver_unload; then
+		DIFF_SKIP="cnvme does not unload"
+	elif ! DRIVER=nvme driver_load; then
+		driver_load
+		DIFF_SKIP="the in-kernel driver does not load"
+	fi
+	[ -z "$DIFF_SKIP" ] || return 1
+	DRIVER=nvme wait_ctrls_live 30
+	DRIVER=nvme "$1" nvme
+	DRIVER=nvme driver_unload
+	driver_load && wait_ctrls_live 30
+	return 0
+}
+
+# One line per entry of a sysfs directory: name, kind, mode and value
+# (the first 300 bytes, newlines as |), for differential tests.
+sysfs_dump() {
+	local f v
+	for f in "$1"/*; do
+		[ -e "$f" ] || continue
+		if [ -L "$f" ]; then
+			echo "${f##*/} link"
+		elif [ -d "$f" ]; then
+			echo "${f##*/} dir"
+		elif [ -r "$f" ] && [ "$(stat -c %A "$f" | cut -c2)" = r ]; then
+			v=$(tr '\n' '|' <"$f" 2>&1 | head -c 300)
+			echo "${f##*/} $(stat -c %a "$f") = $v"
+		else
+			echo "${f##*/} $(stat -c %a "$f") (write-only)"
+		fi
+	done
+}

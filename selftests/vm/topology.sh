@@ -19,6 +19,9 @@
 #          file in WORKDIR (data written survives within the run), or by
 #          $FILE_IMAGE when set, which is kept (data survives reboots)
 #   two    two controllers with one 256 MiB null-co namespace each
+#   shared an NVM subsystem of two controllers (one serial, as QEMU
+#          wants in a subsystem) sharing one 256 MiB
+#          file-backed namespace (NSID 1): multipath, two paths
 #   meta   one controller, two 64 MiB file-backed namespaces formatted
 #          with 8 bytes of separate metadata: 512 B blocks with T10 PI
 #          type 1 (NSID 1), 4 KiB blocks without PI (NSID 2)
@@ -32,7 +35,7 @@ set -eu
 MODEL="QEMU NVMe Ctrl"
 MiB=1048576
 GiB=1073741824
-TOPOLOGIES="one three file two meta media pcie"
+TOPOLOGIES="one three file two shared meta media pcie"
 # media: the guest byte offset whose reads fail (selftests know it too)
 MEDIA_BAD_OFFSET=$((8 * MiB))
 
@@ -51,6 +54,11 @@ expect() {
 		;;
 	file) serials="cnvmefile01" ns="1:512:$((256 * MiB))" ;;
 	two) serials="cnvme0021 cnvme0022" ns="1:512:$((256 * MiB)) 1:512:$((256 * MiB))" ;;
+	shared)
+		# one block device: the multipath head
+		serials="cnvmeshr01 cnvmeshr01"
+		ns="1:512:$((256 * MiB))"
+		;;
 	meta)
 		# QEMU keeps the metadata inside the image: sizes are less than it
 		serials="cnvmemeta01" ns=""
@@ -65,6 +73,16 @@ expect() {
 	printf "EXPECT_SERIALS='%s'\n" "$serials"
 	printf "EXPECT_MODEL='%s'\n" "$MODEL"
 	printf "EXPECT_NAMESPACES='%s'\n" "$ns"
+}
+
+# fresh_image DIR NAME BYTES: a new sparse raw image; prints its path
+fresh_image() {
+	mkdir -p "$1"
+	local img
+	img=$(cd "$1" && pwd)/$2
+	rm -f "$img"
+	truncate -s "$3" "$img"
+	echo "$img"
 }
 
 args() {
@@ -110,16 +128,22 @@ args() {
 			-device "nvme,id=c0,serial=cnvme0021,drive=nul0" \
 			-device "nvme,id=c1,serial=cnvme0022,drive=nul1"
 		;;
+	shared)
+		img=$(fresh_image "$dir" shared.img $((256 * MiB)))
+		printf '%s\n' \
+			-device "nvme-subsys,id=subsys1,nqn=nqn.2024-01.io.cnvme:shared" \
+			-device "nvme,id=c0,serial=cnvmeshr01,subsys=subsys1" \
+			-device "nvme,id=c1,serial=cnvmeshr01,subsys=subsys1" \
+			-blockdev "driver=file,filename=${img//,/,,},node-name=sd" \
+			-device "nvme-ns,drive=sd,nsid=1,bus=c0,shared=on"
+		;;
 	pcie)
-		mkdir -p "$dir"
-		dir=$(cd "$dir" && pwd)
-		rm -f "$dir/pcie.img"
-		truncate -s $((256 * MiB)) "$dir/pcie.img"
+		img=$(fresh_image "$dir" pcie.img $((256 * MiB)))
 		printf '%s\n' \
 			-machine q35 \
 			-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off \
 			-device "pcie-root-port,id=rp0,bus=pcie.0,chassis=1,slot=1" \
-			-blockdev "driver=file,filename=${dir//,/,,}/pcie.img,node-name=pd" \
+			-blockdev "driver=file,filename=${img//,/,,},node-name=pd" \
 			-device "nvme,id=c0,serial=cnvmepcie01,drive=pd,bus=rp0"
 		;;
 	media)
