@@ -139,12 +139,17 @@ FAULTS_VARIANT=
 [ "${FAULTS:-1}" = 1 ] && extra+=("faults|file|faults.sh|cnvme")
 [ "${PCIE:-1}" = 1 ] && extra+=("|pcie|pcie_recovery.sh|cnvme nvme")
 extra+=("${FAULTS_VARIANT}|shared|multipath.sh|cnvme nvme")
+# The reference runs them on the newest kernel only (EXTRA_REF=all: on
+# every kernel): they check the tests, and the time is cnvme's.
+newest=$(echo "${kernels:-}" | tr ' ' '\n' | grep . | tail -n 1)
 if [ -n "$drivers" ] && [ -z "${TESTS:-}" ]; then
 	for kver in $kernels; do
 		for e in "${extra[@]}"; do
 			IFS='|' read -r evariant topo tests edrivers <<<"$e"
 			for drv in $drivers; do
 				echo " $edrivers " | grep -q " $drv " || continue
+				[ "$drv" = nvme ] && [ "${EXTRA_REF:-newest}" != all ] &&
+					[ "$kver" != "$newest" ] && continue
 				# a build variant is cnvme's; the reference has none
 				variant=$evariant
 				[ "$drv" = nvme ] && variant=
