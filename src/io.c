@@ -204,7 +204,8 @@ static blk_status_t cnvme_fail_path(struct request *rq)
 	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
 
 	cnvme_reset_iod(iod);
-	iod->status = NVME_SC_HOST_PATH_ERROR;
+	/* DNR: no retry on this controller, straight to another path */
+	iod->status = NVME_SC_HOST_PATH_ERROR | NVME_STATUS_DNR;
 	iod->cancelled = true;
 	blk_mq_set_request_complete(rq);
 	cnvme_complete_rq(rq);
