@@ -109,6 +109,29 @@ static blk_status_t cnvme_map_one_bvec(struct cnvme_ctrl *ctrl,
 }
 
 /*
+ * One segment too long for two PRPs, as one SGL data block in the command
+ * itself: no list for the controller to fetch.
+ */
+static blk_status_t cnvme_map_one_bvec_sgl(struct cnvme_ctrl *ctrl,
+					   struct request *rq,
+					   struct bio_vec *bv)
+{
+	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
+	struct nvme_sgl_desc *d = &iod->cmd.common.dptr.sgl;
+
+	iod->bvec_dma = dma_map_bvec(&ctrl->pdev->dev, bv, rq_dma_dir(rq), 0);
+	if (dma_mapping_error(&ctrl->pdev->dev, iod->bvec_dma))
+		return BLK_STS_RESOURCE;
+	iod->bvec_len = bv->bv_len;
+	iod->use_sgl = true;
+	iod->cmd.common.flags |= NVME_CMD_SGL_METABUF;
+	d->addr = cpu_to_le64(iod->bvec_dma);
+	d->length = cpu_to_le32(bv->bv_len);
+	d->type = NVME_SGL_FMT_DATA_DESC << 4;
+	return BLK_STS_OK;
+}
+
+/*
  * PRPs for a mapped scatterlist.  The virt boundary guarantees every
  * segment but the first starts on a controller page and every segment
  * but the last ends on one.
@@ -249,6 +272,10 @@ blk_status_t cnvme_map_data(struct cnvme_ctrl *ctrl, struct request *rq,
 
 		if (off + bv.bv_len <= 2 * CNVME_CTRL_PAGE_SIZE) {
 			ret = cnvme_map_one_bvec(ctrl, rq, &bv);
+			goto meta;
+		}
+		if (sgl_ok && ctrl->sgls && cnvme_sgl_threshold) {
+			ret = cnvme_map_one_bvec_sgl(ctrl, rq, &bv);
 			goto meta;
 		}
 	}
