@@ -343,6 +343,7 @@ normalise_cli() {
 	normalise | sed -E \
 	    -e 's/^(data_units_read|data_units_written|host_read_commands|host_write_commands|controller_busy_time|power_on_hours|unsafe_shutdowns|power_cycles|num_err_log_entries)([[:space:]]*:).*/\1\2 N/' \
 	    -e 's/"(data_units_read|data_units_written|host_read_commands|host_write_commands|controller_busy_time|power_on_hours|unsafe_shutdowns|power_cycles|num_err_log_entries)":[0-9]+/"\1":N/' \
+	    -e 's/^(Data Units Read|Data Units Written)([[:space:]]*:).*/\1\2 N/' \
 	    -e 's/(nvmeC, nvmeC)/CTRLS/'
 }
 
