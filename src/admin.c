@@ -110,7 +110,8 @@ int cnvme_admin_init(struct cnvme_ctrl *ctrl)
 	struct blk_mq_tag_set *set = &ctrl->admin_set;
 	int ret;
 
-	ret = cnvme_queue_alloc(ctrl, &ctrl->adminq, 0, CNVME_ADMIN_DEPTH);
+	ret = cnvme_queue_alloc(ctrl, &ctrl->adminq, 0, CNVME_ADMIN_DEPTH,
+				CNVME_ADMIN_DEPTH);
 	if (ret)
 		return ret;
 

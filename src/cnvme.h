@@ -45,6 +45,8 @@
 #define CNVME_MAX_SEGMENTS	128
 #define CNVME_SMALL_POOL_SIZE	256
 #define CNVME_DSM_MAX_RANGES	256
+/* fewest spare CQ entries worth reporting the CQ head lazily for */
+#define CNVME_CQ_MIN_SLACK	16
 
 enum cnvme_state {
 	CNVME_STATE_NEW,
@@ -72,6 +74,9 @@ struct cnvme_queue {
 	u16 cq_head;
 	u8 cq_phase;
 	bool polled;		/* no interrupt: reaped by ->poll */
+	u16 cq_depth;		/* depth + cq_slack */
+	u16 cq_slack;		/* 0: head reported after every batch */
+	u16 cq_unreported;	/* entries consumed since the last report */
 	struct nvme_completion *cqes;
 	u32 __iomem *cq_db;
 
@@ -247,6 +252,7 @@ struct cnvme_ctrl {
 	unsigned int nr_maps[HCTX_MAX_TYPES];
 	unsigned int nr_vecs;		/* irq vectors allocated */
 	u16 io_depth;
+	u16 io_cq_depth;		/* io_depth + CQ slack (queue.c) */
 	struct blk_mq_tag_set tagset;
 	bool tagset_ready;
 
@@ -425,7 +431,7 @@ static inline bool cnvme_dbbuf_update(u16 value, __le32 *db, __le32 *ei)
 
 /* queue.c */
 int cnvme_queue_alloc(struct cnvme_ctrl *ctrl, struct cnvme_queue *q,
-		      u16 qid, u16 depth);
+		      u16 qid, u16 depth, u16 cq_depth);
 void cnvme_queue_free(struct cnvme_queue *q);
 void cnvme_queue_reset(struct cnvme_queue *q);
 void cnvme_sq_copy(struct cnvme_queue *q, struct nvme_command *cmd);

@@ -138,7 +138,7 @@ static int cnvme_create_cq(struct cnvme_ctrl *ctrl, struct cnvme_queue *q)
 	cmd.create_cq.opcode = nvme_admin_create_cq;
 	cmd.create_cq.prp1 = cpu_to_le64(q->cq_dma);
 	cmd.create_cq.cqid = cpu_to_le16(q->qid);
-	cmd.create_cq.qsize = cpu_to_le16(q->depth - 1);
+	cmd.create_cq.qsize = cpu_to_le16(q->cq_depth - 1);
 	cmd.create_cq.cq_flags = cpu_to_le16(flags);
 	cmd.create_cq.irq_vector = cpu_to_le16(q->polled ? 0 :
 					       (ctrl->nr_vecs == 1 ? 0 : q->qid));
@@ -173,9 +173,11 @@ static int cnvme_create_io_queue(struct cnvme_ctrl *ctrl, unsigned int idx,
 	struct cnvme_queue *q = &ctrl->ioqs[idx];
 	int ret;
 
-	if (!q->sqes || q->depth != ctrl->io_depth) {
+	if (!q->sqes || q->depth != ctrl->io_depth ||
+	    q->cq_depth != ctrl->io_cq_depth) {
 		cnvme_queue_free(q);
-		ret = cnvme_queue_alloc(ctrl, q, idx + 1, ctrl->io_depth);
+		ret = cnvme_queue_alloc(ctrl, q, idx + 1, ctrl->io_depth,
+					ctrl->io_cq_depth);
 		if (ret)
 			return ret;
 	} else {
@@ -208,6 +210,25 @@ fail:
 	dev_err(&ctrl->pdev->dev, "cannot create I/O queue %u (%d)\n",
 		q->qid, ret);
 	return ret > 0 ? -EIO : ret;
+}
+
+/*
+ * The I/O CQs get slack beyond io_depth, so that their head is reported
+ * only every so many entries (cnvme_process_cq): enough to fill the CQ's
+ * last page, at least CNVME_CQ_MIN_SLACK, within CAP.MQES.  Only with
+ * MSI-X, whose interrupts are edges.
+ */
+static u16 cnvme_io_cq_depth(struct cnvme_ctrl *ctrl)
+{
+	u32 per_page = PAGE_SIZE / sizeof(struct nvme_completion);
+	u32 depth = round_up(ctrl->io_depth + CNVME_CQ_MIN_SLACK, per_page);
+
+	if (!ctrl->pdev->msix_enabled)
+		return ctrl->io_depth;
+	depth = min_t(u32, depth, NVME_CAP_MQES(ctrl->cap) + 1);
+	if (depth < ctrl->io_depth + CNVME_CQ_MIN_SLACK)
+		return ctrl->io_depth;
+	return depth;
 }
 
 /*
@@ -260,6 +281,7 @@ int cnvme_setup_io_queues(struct cnvme_ctrl *ctrl)
 	ctrl->nr_maps[HCTX_TYPE_POLL] = nr_poll;
 	nr = ctrl->nr_maps[HCTX_TYPE_DEFAULT] + ctrl->nr_maps[HCTX_TYPE_READ] +
 	     nr_poll;
+	ctrl->io_cq_depth = cnvme_io_cq_depth(ctrl);
 
 	cnvme_dbbuf_setup(ctrl);
 	for (i = 0; i < nr; i++) {
@@ -268,9 +290,10 @@ int cnvme_setup_io_queues(struct cnvme_ctrl *ctrl)
 			return ret;
 		ctrl->nr_ioqs = i + 1;
 	}
-	dev_info(&ctrl->pdev->dev, "%s: %u/%u/%u default/read/poll queues, depth %u%s\n",
+	dev_info(&ctrl->pdev->dev, "%s: %u/%u/%u default/read/poll queues, depth %u (CQ %u)%s\n",
 		 dev_name(&ctrl->dev), ctrl->nr_maps[HCTX_TYPE_DEFAULT],
 		 ctrl->nr_maps[HCTX_TYPE_READ], nr_poll, ctrl->io_depth,
+		 ctrl->io_cq_depth,
 		 ctrl->dbbuf_dbs ? ", shadow doorbells" : "");
 	return 0;
 }

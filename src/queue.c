@@ -17,26 +17,35 @@ static size_t cnvme_cq_bytes(u16 depth)
 	return (size_t)depth * sizeof(struct nvme_completion);
 }
 
+/*
+ * @cq_depth may exceed @depth: the extra entries let the CQ head be
+ * reported to the controller only every cq_slack entries (see
+ * cnvme_process_cq).
+ */
 int cnvme_queue_alloc(struct cnvme_ctrl *ctrl, struct cnvme_queue *q,
-		      u16 qid, u16 depth)
+		      u16 qid, u16 depth, u16 cq_depth)
 {
 	struct device *dmadev = &ctrl->pdev->dev;
 
+	if (WARN_ON_ONCE(cq_depth < depth))
+		cq_depth = depth;
 	q->ctrl = ctrl;
 	q->qid = qid;
 	q->depth = depth;
+	q->cq_depth = cq_depth;
+	q->cq_slack = cq_depth - depth;
 	q->vector = -1;
 	spin_lock_init(&q->sq_lock);
 	spin_lock_init(&q->cq_lock);
 
-	q->cqes = dma_alloc_coherent(dmadev, cnvme_cq_bytes(depth), &q->cq_dma,
+	q->cqes = dma_alloc_coherent(dmadev, cnvme_cq_bytes(cq_depth), &q->cq_dma,
 				     GFP_KERNEL);
 	if (!q->cqes)
 		return -ENOMEM;
 	q->sqes = dma_alloc_coherent(dmadev, cnvme_sq_bytes(depth), &q->sq_dma,
 				     GFP_KERNEL);
 	if (!q->sqes) {
-		dma_free_coherent(dmadev, cnvme_cq_bytes(depth), q->cqes,
+		dma_free_coherent(dmadev, cnvme_cq_bytes(cq_depth), q->cqes,
 				  q->cq_dma);
 		q->cqes = NULL;
 		return -ENOMEM;
@@ -58,7 +67,7 @@ void cnvme_queue_free(struct cnvme_queue *q)
 		dma_free_coherent(dmadev, cnvme_sq_bytes(q->depth), q->sqes,
 				  q->sq_dma);
 	if (q->cqes)
-		dma_free_coherent(dmadev, cnvme_cq_bytes(q->depth), q->cqes,
+		dma_free_coherent(dmadev, cnvme_cq_bytes(q->cq_depth), q->cqes,
 				  q->cq_dma);
 	q->sqes = NULL;
 	q->cqes = NULL;
@@ -71,7 +80,8 @@ void cnvme_queue_reset(struct cnvme_queue *q)
 	q->last_sq_tail = 0;
 	q->cq_head = 0;
 	q->cq_phase = 1;
-	memset(q->cqes, 0, cnvme_cq_bytes(q->depth));
+	q->cq_unreported = 0;
+	memset(q->cqes, 0, cnvme_cq_bytes(q->cq_depth));
 }
 
 /* Copy one command into the next SQ slot; the caller holds sq_lock. */
@@ -172,11 +182,27 @@ static void cnvme_complete_cqe(struct cnvme_queue *q,
 	blk_mq_complete_request(rq);
 }
 
+/* Tell the controller which CQ entries it may use again. */
+static void cnvme_cq_report(struct cnvme_queue *q)
+{
+	q->cq_unreported = 0;
+	if (cnvme_dbbuf_update(q->cq_head, q->dbbuf_cq_db, q->dbbuf_cq_ei))
+		writel(q->cq_head, q->cq_db);
+}
+
 /*
- * Consume every new completion and update the CQ head doorbell once.
- * The caller serialises (the irq handler, or cq_lock with the irq off).
- * Completions of file system I/O go into @iob when one is given.
- * Returns the number of completions found.
+ * Consume every new completion.  The caller serialises (the irq handler,
+ * or cq_lock with the irq off).  Completions of file system I/O go into
+ * @iob when one is given.  Returns the number of completions found.
+ *
+ * The CQ head goes to the controller after each batch, or, on a queue
+ * with slack, only once cq_slack entries were consumed: at most depth - 1
+ * commands are in flight, so the entries the controller still counts as
+ * used (unreported + posted) never exceed depth - 1 + cq_slack, and the
+ * CQ of depth + cq_slack entries never looks full.  That saves a doorbell
+ * write (a register access, or a shadow doorbell and its event index
+ * check) on nearly every interrupt.  It needs edge interrupts (MSI-X):
+ * a level interrupt stays raised while the controller sees entries.
  */
 int cnvme_process_cq(struct cnvme_queue *q, struct io_comp_batch *iob)
 {
@@ -186,15 +212,16 @@ int cnvme_process_cq(struct cnvme_queue *q, struct io_comp_batch *iob)
 		/* the rest of the entry is valid only once the phase matches */
 		dma_rmb();
 		cnvme_complete_cqe(q, &q->cqes[q->cq_head], iob);
-		if (++q->cq_head == q->depth) {
+		if (++q->cq_head == q->cq_depth) {
 			q->cq_head = 0;
 			q->cq_phase ^= 1;
 		}
 		found++;
+		if (q->cq_slack && ++q->cq_unreported >= q->cq_slack)
+			cnvme_cq_report(q);
 	}
-	if (found &&
-	    cnvme_dbbuf_update(q->cq_head, q->dbbuf_cq_db, q->dbbuf_cq_ei))
-		writel(q->cq_head, q->cq_db);
+	if (found && !q->cq_slack)
+		cnvme_cq_report(q);
 	return found;
 }
 
