@@ -112,14 +112,18 @@ elif ! kernels=$("$vm/kernels.sh"); then
 	total_f=$((total_f + 1))
 else
 	mkdir -p "$CHECK_DIR"
+	newest=$(echo "$kernels" | tr ' ' '\n' | grep . | tail -n 1)
 	for kver in $kernels; do
 		for topo in $TOPOS; do
 			for drv in $drivers; do
-				# the reference runs where tests compare or need it
+				# the reference runs where tests compare or need it,
+				# on the newest kernel (EXTRA_REF=all: on every one)
 				if [ "$drv" = nvme ] &&
 				   ! echo " $REF_TOPOS " | grep -q " $topo "; then
 					continue
 				fi
+				[ "$drv" = nvme ] && [ "${EXTRA_REF:-newest}" != all ] &&
+					[ "$kver" != "$newest" ] && continue
 				run_one "$kver $topo $drv" "$CHECK_DIR/$kver-$topo-$drv" \
 					KVER="$kver" TOPO="$topo" DRIVER="$drv"
 			done
