@@ -201,15 +201,17 @@ def dma_estimate(rec):
         return -(-b // PAGE) * PAGE
     total = pages(ADMIN_DEPTH * 64) + pages(ADMIN_DEPTH * 16)
     depth = rec["sqsize"] + 1
-    total += (rec["queue_count"] - 1) * (pages(depth * 64) + pages(depth * 16))
+    cq_depth = rec.get("cq_depth") or depth
+    total += (rec["queue_count"] - 1) * (pages(depth * 64) +
+                                         pages(cq_depth * 16))
     doorbells = 0
     try:
         oacs = int(rec.get("oacs") or "0", 0)
     except ValueError:
         oacs = 0
-    # the in-kernel driver sets up Doorbell Buffer Config (two pages)
-    # whenever the controller offers it (OACS bit 8); cnvme does not yet
-    if rec["driver"] == REF and oacs & 0x100:
+    # both drivers set up Doorbell Buffer Config (two pages) whenever the
+    # controller offers it (OACS bit 8)
+    if oacs & 0x100:
         doorbells = 2 * PAGE
     return total + doorbells, doorbells
 

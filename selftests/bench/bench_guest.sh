@@ -136,6 +136,13 @@ load_target() {
 	ctrl=$(ctrl_names | head -n1)
 	qc=$(cat "/sys/class/nvme/$ctrl/queue_count" 2>/dev/null || echo 0)
 	sq=$(cat "/sys/class/nvme/$ctrl/sqsize" 2>/dev/null || echo 0)
+	# cnvme's I/O CQs may be deeper than its SQs: its log says how deep
+	cq=$((sq + 1))
+	if [ "$drv" = cnvme ]; then
+		cq=$(dmesg | sed -n 's/.* depth [0-9]* (CQ \([0-9]*\)).*/\1/p' |
+			tail -n 1)
+		cq=${cq:-$((sq + 1))}
+	fi
 	oacs=$(nvme id-ctrl "/dev/$ctrl" 2>/dev/null | awk '$1 == "oacs" { print $3 }')
 	# shellcheck disable=SC2086 # three numbers each
 	set -- $before $after
@@ -144,7 +151,8 @@ load_target() {
 		"\"memfree_kb\":[$1,$4],\"slab_kb\":[$2,$5],\"percpu_kb\":[$3,$6]," \
 		"\"module_bytes\":$(module_bytes "${mods[@]}")," \
 		"\"dma_pool_bytes\":$(dma_pool_bytes "$pci")," \
-		"\"queue_count\":$qc,\"sqsize\":$sq,\"oacs\":$(jstr "${oacs:-}")," \
+		"\"queue_count\":$qc,\"sqsize\":$sq,\"cq_depth\":$cq," \
+		"\"oacs\":$(jstr "${oacs:-}")," \
 		"\"io_queue_mode\":$(jstr "$(cat "/sys/block/$cur_disk/queue/io_poll" 2>/dev/null)")}"
 	return 0
 }
