@@ -19,7 +19,7 @@ static size_t cnvme_cq_bytes(u16 depth)
 
 /*
  * @cq_depth may exceed @depth: the extra entries let the CQ head be
- * reported to the controller only every cq_slack entries (see
+ * reported to the controller only about every cq_slack entries (see
  * cnvme_process_cq).
  */
 int cnvme_queue_alloc(struct cnvme_ctrl *ctrl, struct cnvme_queue *q,
@@ -196,10 +196,12 @@ static void cnvme_cq_report(struct cnvme_queue *q)
  * @iob when one is given.  Returns the number of completions found.
  *
  * The CQ head goes to the controller after each batch, or, on a queue
- * with slack, only once cq_slack entries were consumed: at most depth - 1
- * commands are in flight, so the entries the controller still counts as
- * used (unreported + posted) never exceed depth - 1 + cq_slack, and the
- * CQ of depth + cq_slack entries never looks full.  That saves a doorbell
+ * with slack, only once cq_slack - 1 entries were consumed: at most
+ * depth - 1 commands are in flight, each with at most one posted entry,
+ * so the entries the controller still counts as used (unreported +
+ * posted) never exceed depth - 1 + cq_slack - 1, and the CQ of depth +
+ * cq_slack entries never looks full, even between the consumption of an
+ * entry and the report that follows it.  That saves a doorbell
  * write (a register access, or a shadow doorbell and its event index
  * check) on nearly every interrupt.  It needs edge interrupts (MSI-X):
  * a level interrupt stays raised while the controller sees entries.
@@ -217,7 +219,7 @@ int cnvme_process_cq(struct cnvme_queue *q, struct io_comp_batch *iob)
 			q->cq_phase ^= 1;
 		}
 		found++;
-		if (q->cq_slack && ++q->cq_unreported >= q->cq_slack)
+		if (q->cq_slack && ++q->cq_unreported >= q->cq_slack - 1)
 			cnvme_cq_report(q);
 	}
 	if (found && !q->cq_slack)
