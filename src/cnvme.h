@@ -141,6 +141,7 @@ struct cnvme_ns_head {
 	struct cnvme_ns __rcu *last_path;	/* round-robin position */
 	struct gendisk *disk;
 	bool disk_added;
+	bool disk_failed;		/* device_add_disk failed: never again */
 	int pending;			/* cnvme_head_get without a path yet */
 	struct kref ref;		/* paths and pending gets */
 	spinlock_t requeue_lock;
@@ -178,6 +179,13 @@ struct cnvme_ns {
 	bool cdev_added;
 };
 
+/* Multipath I/O policies, in the order of their names in subsys.c */
+enum {
+	CNVME_IOPOLICY_NUMA,
+	CNVME_IOPOLICY_RR,
+	CNVME_IOPOLICY_QD,
+};
+
 /*
  * An NVM subsystem.  Controllers that report more than one controller in
  * their subsystem (CMIC bit 1) and the same NQN share one; any other
@@ -197,7 +205,7 @@ struct cnvme_subsys {
 	char serial[20];
 	char firmware_rev[8];
 	char subnqn[NVMF_NQN_SIZE];
-	unsigned int iopolicy;	/* index of its name in subsys.c */
+	unsigned int iopolicy;	/* CNVME_IOPOLICY_*, its name in subsys.c */
 };
 
 enum {
@@ -479,6 +487,8 @@ bool cnvme_cancel_rq(struct request *rq, void *data);
 int cnvme_poll_cq(struct cnvme_queue *nq, struct io_comp_batch *iob);
 
 /* ns.c */
+struct hd_geometry;
+int cnvme_getgeo(struct block_device *bdev, struct hd_geometry *geo);
 void cnvme_scan_work(struct work_struct *work);
 void cnvme_remove_namespaces(struct cnvme_ctrl *ctrl);
 void cnvme_quiesce_io(struct cnvme_ctrl *ctrl);

@@ -139,7 +139,9 @@ static blk_status_t cnvme_prep_rq(struct cnvme_queue *nq, struct request *rq)
 	}
 
 	cnvme_reset_iod(iod);
-	if (rq->cmd_flags & CNVME_REQ_MPATH) {
+	/* only the queue-depth policy reads the count: no atomic otherwise */
+	if ((rq->cmd_flags & CNVME_REQ_MPATH) && ns->head &&
+	    READ_ONCE(ns->head->subsys->iopolicy) == CNVME_IOPOLICY_QD) {
 		atomic_inc(&nq->ctrl->nr_active);
 		iod->mpath_counted = true;
 	}

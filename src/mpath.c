@@ -64,7 +64,7 @@ static struct cnvme_ns *cnvme_find_path(struct cnvme_ns_head *head)
 	int depth, best = INT_MAX;
 
 	switch (policy) {
-	case 1:		/* round-robin: the next live path after the last */
+	case CNVME_IOPOLICY_RR:	/* the next live path after the last */
 		last = srcu_dereference(head->last_path, &head->srcu);
 		list_for_each_entry_srcu(ns, &head->paths, sibling,
 					 srcu_read_lock_held(&head->srcu)) {
@@ -82,7 +82,7 @@ static struct cnvme_ns *cnvme_find_path(struct cnvme_ns_head *head)
 		if (found && found != last)
 			rcu_assign_pointer(head->last_path, found);
 		break;
-	case 2:		/* queue-depth: fewest multipath requests in flight */
+	case CNVME_IOPOLICY_QD:	/* fewest multipath requests in flight */
 		list_for_each_entry_srcu(ns, &head->paths, sibling,
 					 srcu_read_lock_held(&head->srcu)) {
 			if (!cnvme_path_live(ns))
@@ -253,15 +253,6 @@ static int cnvme_head_bdev_ioctl(struct block_device *bdev,
 				mode & CNVME_BLK_OPEN_WRITE);
 }
 
-static int cnvme_head_getgeo(struct block_device *bdev,
-			     struct hd_geometry *geo)
-{
-	geo->heads = 1 << 6;
-	geo->sectors = 1 << 5;
-	geo->cylinders = get_capacity(bdev->bd_disk) >> 11;
-	return 0;
-}
-
 static void cnvme_head_free(struct cnvme_ns_head *head);
 
 static void cnvme_head_free_disk(struct gendisk *disk)
@@ -274,7 +265,7 @@ static const struct block_device_operations cnvme_head_ops = {
 	.submit_bio	= cnvme_head_submit_bio,
 	.ioctl		= cnvme_head_bdev_ioctl,
 	.compat_ioctl	= blkdev_compat_ptr_ioctl,
-	.getgeo		= cnvme_head_getgeo,
+	.getgeo		= cnvme_getgeo,
 	.free_disk	= cnvme_head_free_disk,
 };
 
@@ -460,8 +451,9 @@ void cnvme_head_add_path(struct cnvme_ns *ns)
 	mutex_lock(&s->lock);
 	head->pending--;
 	list_add_tail_rcu(&ns->sibling, &head->paths);
-	add_disk = !head->disk_added;
-	head->disk_added = true;
+	add_disk = !head->disk_added && !head->disk_failed;
+	if (add_disk)
+		head->disk_added = true;
 	if (add_disk) {
 		set_capacity(head->disk, get_capacity(ns->disk));
 		ret = device_add_disk(&s->dev, head->disk, cnvme_ns_groups);
@@ -470,6 +462,7 @@ void cnvme_head_add_path(struct cnvme_ns *ns)
 				"%s: cannot add the multipath disk (%d)\n",
 				head->disk->disk_name, ret);
 			head->disk_added = false;
+			head->disk_failed = true;
 			add_disk = false;
 		}
 	}

@@ -32,7 +32,8 @@ static void cnvme_free_disk(struct gendisk *disk)
 }
 
 /* The geometry fdisk and friends expect from an NVMe disk. */
-static int cnvme_getgeo(struct block_device *bdev, struct hd_geometry *geo)
+/* Also the head disks' (mpath.c). */
+int cnvme_getgeo(struct block_device *bdev, struct hd_geometry *geo)
 {
 	geo->heads = 1 << 6;
 	geo->sectors = 1 << 5;

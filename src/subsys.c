@@ -71,7 +71,9 @@ static DEVICE_ATTR_RO(subsystype);
  * 6.12, "queue-depth" (the path with the fewest requests in flight).
  */
 static const char * const cnvme_iopolicies[] = {
-	"numa", "round-robin", "queue-depth",
+	[CNVME_IOPOLICY_NUMA] = "numa",
+	[CNVME_IOPOLICY_RR] = "round-robin",
+	[CNVME_IOPOLICY_QD] = "queue-depth",
 };
 
 static ssize_t iopolicy_show(struct device *dev,
