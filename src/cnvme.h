@@ -446,6 +446,16 @@ void cnvme_sq_copy(struct cnvme_queue *q, struct nvme_command *cmd);
 void cnvme_sq_ring(struct cnvme_queue *q, bool last);
 void cnvme_submit_cmd(struct cnvme_queue *q, struct nvme_command *cmd);
 int cnvme_process_cq(struct cnvme_queue *q, struct io_comp_batch *iob);
+
+/* A new entry at the CQ head; lockless callers may see a stale answer. */
+static inline bool cnvme_cqe_pending(struct cnvme_queue *q)
+{
+	struct nvme_completion *cqe = &q->cqes[READ_ONCE(q->cq_head)];
+
+	return (le16_to_cpu(READ_ONCE(cqe->status)) & 1) ==
+	       READ_ONCE(q->cq_phase);
+}
+
 void cnvme_poll_queue(struct cnvme_queue *q);
 irqreturn_t cnvme_irq(int irq, void *data);
 
@@ -485,6 +495,7 @@ int cnvme_io_tagset_update(struct cnvme_ctrl *ctrl);
 void cnvme_io_tagset_free(struct cnvme_ctrl *ctrl);
 bool cnvme_cancel_rq(struct request *rq, void *data);
 int cnvme_poll_cq(struct cnvme_queue *nq, struct io_comp_batch *iob);
+void cnvme_release_rq(struct cnvme_ctrl *ctrl, struct request *rq);
 
 /* ns.c */
 struct hd_geometry;

@@ -354,17 +354,28 @@ static void cnvme_log_error(struct cnvme_ns *ns, struct request *rq,
 			   iod->status & NVME_STATUS_DNR ? " (DNR)" : "");
 }
 
-static void cnvme_complete_rq(struct request *rq)
+/*
+ * What a request holds while the controller has it: its DMA mappings and
+ * lists, and its place in the multipath count.  Both completion paths.
+ */
+void cnvme_release_rq(struct cnvme_ctrl *ctrl, struct request *rq)
 {
-	struct cnvme_queue *nq = rq->mq_hctx->driver_data;
 	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
-	struct cnvme_ctrl *ctrl = nq->ctrl;
 
 	cnvme_unmap_data(ctrl, rq);
 	if (iod->mpath_counted) {
 		atomic_dec(&ctrl->nr_active);
 		iod->mpath_counted = false;
 	}
+}
+
+static void cnvme_complete_rq(struct request *rq)
+{
+	struct cnvme_queue *nq = rq->mq_hctx->driver_data;
+	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
+	struct cnvme_ctrl *ctrl = nq->ctrl;
+
+	cnvme_release_rq(ctrl, rq);
 	if (likely(!iod->status)) {
 		blk_mq_end_request(rq, BLK_STS_OK);
 		return;
@@ -397,6 +408,9 @@ int cnvme_poll_cq(struct cnvme_queue *nq, struct io_comp_batch *iob)
 {
 	int found;
 
+	/* a polled ring calls this in a loop: no atomic while there is none */
+	if (!cnvme_cqe_pending(nq))
+		return 0;
 	if (!spin_trylock(&nq->cq_lock))
 		return 0;
 	found = cnvme_process_cq(nq, iob);

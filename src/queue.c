@@ -125,21 +125,14 @@ void cnvme_submit_cmd(struct cnvme_queue *q, struct nvme_command *cmd)
 	spin_unlock_irqrestore(&q->sq_lock, flags);
 }
 
-static bool cnvme_cqe_pending(struct cnvme_queue *q)
-{
-	struct nvme_completion *cqe = &q->cqes[q->cq_head];
-
-	return (le16_to_cpu(READ_ONCE(cqe->status)) & 1) == q->cq_phase;
-}
-
 static void cnvme_complete_batch(struct io_comp_batch *iob)
 {
 	struct request *rq;
 
 	rq_list_for_each(&iob->req_list, rq) {
-		struct cnvme_ns *ns = rq->q->queuedata;
+		struct cnvme_queue *q = rq->mq_hctx->driver_data;
 
-		cnvme_unmap_data(ns->ctrl, rq);
+		cnvme_release_rq(q->ctrl, rq);
 	}
 	blk_mq_end_request_batch(iob);
 }
@@ -175,9 +168,13 @@ static void cnvme_complete_cqe(struct cnvme_queue *q,
 	iod = blk_mq_rq_to_pdu(rq);
 	iod->status = le16_to_cpu(cqe->status) >> 1;
 	iod->result = cqe->result;
-	if (iob && !blk_rq_is_passthrough(rq) &&
-	    blk_mq_add_to_batch(rq, iob, iod->status != 0,
-				cnvme_complete_batch))
+	/*
+	 * Successes end in a batch, passthrough too: the batch calls its
+	 * end_io (io_uring, blk_execute_rq) with no error, and the status
+	 * is 0 anyway.
+	 */
+	if (iob && blk_mq_add_to_batch(rq, iob, iod->status != 0,
+				       cnvme_complete_batch))
 		return;
 	blk_mq_complete_request(rq);
 }

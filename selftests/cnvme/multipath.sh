@@ -31,6 +31,7 @@ checks=(
 	"a controller lost under fio verify (fault points): its I/O fails over"
 	"names and sysfs attributes as the in-kernel driver's"
 	"nvme-cli outputs as the in-kernel driver's"
+	"iopolicy queue-depth: one at a time, every read on the idle first path"
 )
 tap_plan ${#checks[@]}
 if [ "$TOPO" != shared ]; then
@@ -160,19 +161,23 @@ reads_on() {
 	done
 	echo "$moved"
 }
-policy_numa() {
+# policy_paths POLICY N: reads under POLICY went to N paths; numa after
+policy_paths() {
 	local n
-	n=$(reads_on numa)
-	[ "$n" = 1 ] || { echo "reads on $n paths"; return 1; }
-}
-tap_check "${checks[6]}" policy_numa
-policy_rr() {
-	local n
-	n=$(reads_on round-robin)
+	n=$(reads_on "$1")
 	echo numa >"$subsys/iopolicy"
-	[ "$n" = 2 ] || { echo "reads on $n paths"; return 1; }
+	[ "$n" = "$2" ] || { echo "reads on $n paths"; return 1; }
 }
-tap_check "${checks[7]}" policy_rr
+tap_check "${checks[6]}" policy_paths numa 1
+tap_check "${checks[7]}" policy_paths round-robin 2
+# One read at a time leaves every path idle when the next is sent: the
+# queue-depth policy must take the first path each time.  A count of
+# requests in flight that misses some completions would spread them.
+if echo queue-depth >"$subsys/iopolicy" 2>/dev/null; then
+	tap_check "${checks[15]}" policy_paths queue-depth 1
+else
+	tap_skip "${checks[15]}" "no queue-depth policy before 6.11 (kernel $(uname -r))"
+fi
 
 uring_verify() {
 	fio --name=ngverify --filename="/dev/ng${S}n1" --ioengine=io_uring_cmd \
