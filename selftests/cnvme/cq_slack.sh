@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # The lazily reported CQ head at its tightest: io_queue_depth=240 makes
 # I/O CQs of 256 entries, 16 of them slack, so the head is reported every
-# 16 completions while up to 239 commands are in flight.  One entry too
-# few and the controller would see a full CQ and stop posting: fio would
-# stall into I/O timeouts (io_timeout=5 here).  Then the default depth.
+# 15 completions while up to 239 commands are in flight, and the CQ wraps
+# over and over under fio verify.  A head reported too late for the CQ's
+# size stalls the controller: fio hangs into I/O timeouts (io_timeout=5
+# here).  (A report a few entries late only makes the controller wait a
+# moment for it: no test sees that.)  Then the default depth.
 . "${SELFTESTS:-/selftests}/lib/cnvme.sh"
 
 tap_plan 4

@@ -42,10 +42,11 @@ tap_skip() {
 tap_check() {
 	name=$1
 	shift
-	if out=$("$@" 2>&1); then
+	# not "out": tests keep their own variables by that name
+	if _tap_out=$("$@" 2>&1); then
 		tap_ok "$name"
 	else
-		tap_fail "$name" "command: $*" "$out"
+		tap_fail "$name" "command: $*" "$_tap_out"
 	fi
 }
 
