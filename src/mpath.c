@@ -452,9 +452,8 @@ void cnvme_head_add_path(struct cnvme_ns *ns)
 	head->pending--;
 	list_add_tail_rcu(&ns->sibling, &head->paths);
 	add_disk = !head->disk_added && !head->disk_failed;
-	if (add_disk)
-		head->disk_added = true;
 	if (add_disk) {
+		head->disk_added = true;
 		set_capacity(head->disk, get_capacity(ns->disk));
 		ret = device_add_disk(&s->dev, head->disk, cnvme_ns_groups);
 		if (ret) {

@@ -31,8 +31,7 @@ static void cnvme_free_disk(struct gendisk *disk)
 	cnvme_ns_free(disk->private_data);
 }
 
-/* The geometry fdisk and friends expect from an NVMe disk. */
-/* Also the head disks' (mpath.c). */
+/* The geometry fdisk and friends expect from an NVMe disk, heads' too. */
 int cnvme_getgeo(struct block_device *bdev, struct hd_geometry *geo)
 {
 	geo->heads = 1 << 6;
