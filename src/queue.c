@@ -169,12 +169,13 @@ static void cnvme_complete_cqe(struct cnvme_queue *q,
 	iod->status = le16_to_cpu(cqe->status) >> 1;
 	iod->result = cqe->result;
 	/*
-	 * Successes end in a batch, passthrough too: the batch calls its
-	 * end_io (io_uring, blk_execute_rq) with no error, and the status
-	 * is 0 anyway.
+	 * File system successes end in a batch.  Passthrough completes on
+	 * its own: batched, a polled io_uring command on 6.1 was once seen
+	 * never to complete (ioctl_diff's uring_iopoll_read).
 	 */
-	if (iob && blk_mq_add_to_batch(rq, iob, iod->status != 0,
-				       cnvme_complete_batch))
+	if (iob && !blk_rq_is_passthrough(rq) &&
+	    blk_mq_add_to_batch(rq, iob, iod->status != 0,
+				cnvme_complete_batch))
 		return;
 	blk_mq_complete_request(rq);
 }
