@@ -11,10 +11,12 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 start=$(date +%s)
 export TOPOS=${TOPOS:-one three file meta media}
+# kbuild compiles the objects of one module in parallel
+jobs=$(nproc 2>/dev/null || echo 2)
 
 "$root/scripts/deps.sh" || exit 1
-if ! make -C "$root" modules >"$root/build-modules.log" 2>&1 ||
-   ! make -C "$root" modules FAULT_INJECT=1 >>"$root/build-modules.log" 2>&1; then
+if ! make -C "$root" -j"$jobs" modules >"$root/build-modules.log" 2>&1 ||
+   ! make -C "$root" -j"$jobs" modules FAULT_INJECT=1 >>"$root/build-modules.log" 2>&1; then
 	tail -n 40 "$root/build-modules.log"
 	echo "0 passed, 1 failed"
 	exit 1
@@ -36,7 +38,7 @@ if [ "${STATIC:-1}" = 1 ]; then
 	pre_passed=${pre_passed:-0}
 	pre_failed=${pre_failed:-1}
 	# a rebuild for the VMs, since the checks rebuilt per kernel
-	make -C "$root" modules >/dev/null 2>&1
+	make -C "$root" -j"$jobs" modules >/dev/null 2>&1
 fi
 
 if [ "${REBOOT:-1}" = 1 ] && [ -z "${TESTS:-}" ]; then

@@ -11,6 +11,8 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 logdir=$root/build/static
+# kbuild compiles the objects of one module in parallel
+jobs=$(nproc 2>/dev/null || echo 2)
 mkdir -p "$logdir"
 passed=0
 failed=0
@@ -43,7 +45,7 @@ check_build() {
 		k=$(kver_of "$kdir")
 		log=$logdir/build-$k.log
 		rm -rf "$root/build/$k"
-		make -C "$root" KDIR="$kdir" W=1 modules >"$log" 2>&1
+		make -C "$root" -j"$jobs" KDIR="$kdir" W=1 modules >"$log" 2>&1
 		rc=$?
 		if [ $rc -eq 0 ] && grep -q "warning:" "$log"; then rc=1; fi
 		result "build W=1 for $k: no warning" $rc "$log"
@@ -54,7 +56,7 @@ check_sparse() {
 	for kdir in $(kernels); do
 		k=$(kver_of "$kdir")
 		log=$logdir/sparse-$k.log
-		make -C "$root" KDIR="$kdir" C=2 modules >"$log" 2>&1
+		make -C "$root" -j"$jobs" KDIR="$kdir" C=2 modules >"$log" 2>&1
 		rc=$?
 		if [ $rc -eq 0 ] && grep -E "^$root/.*: (warning|error):" "$log" >/dev/null; then
 			rc=1
