@@ -30,7 +30,8 @@ vm=$here/vm
 
 TOPOS=${TOPOS:-one three file}
 # topologies on which the in-kernel driver (DRIVER=nvme or all) runs the
-# suite too; cnvme runs compare with it in the same boot anyway
+# suite too (but for REF_LEAVE_OUT, below); cnvme runs compare with it in
+# the same boot anyway
 REF_TOPOS=${REF_TOPOS:-file}
 case ${DRIVER:-cnvme} in
 all) drivers="cnvme nvme" ;;
@@ -78,6 +79,23 @@ count() {
 
 summaries=()
 
+# The stress tests the reference leaves out unless EXTRA_REF=all: they
+# check cnvme's resilience; on nvme they would only check the tests.
+REF_LEAVE_OUT=${REF_LEAVE_OUT:-reset_race.sh reset_io.sh pci_reset.sh fio_verify.sh}
+
+# ref_tests: the tests the reference's matrix runs ("" = all of them)
+ref_tests() {
+	local f name list=
+	[ "${EXTRA_REF:-newest}" = all ] && return 0
+	for f in "${SELFTESTS_DIR:-$root/build/selftests}"/*; do
+		[ -f "$f" ] && [ -x "$f" ] || continue
+		name=${f##*/}
+		echo " $REF_LEAVE_OUT " | grep -q " $name " && continue
+		list="$list $name"
+	done
+	echo "${list# }"
+}
+
 # run_one LABEL DIR [VAR=value ...]: one VM boot (vm/run.sh with the
 # given settings), its results counted and added to the totals
 run_one() {
@@ -124,8 +142,10 @@ else
 				fi
 				[ "$drv" = nvme ] && [ "${EXTRA_REF:-newest}" != all ] &&
 					[ "$kver" != "$newest" ] && continue
+				tests=${TESTS:-}
+				[ "$drv" = nvme ] && [ -z "$tests" ] && tests=$(ref_tests)
 				run_one "$kver $topo $drv" "$CHECK_DIR/$kver-$topo-$drv" \
-					KVER="$kver" TOPO="$topo" DRIVER="$drv"
+					KVER="$kver" TOPO="$topo" DRIVER="$drv" TESTS="$tests"
 			done
 		done
 	done
