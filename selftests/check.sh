@@ -160,7 +160,9 @@ extra=()
 # the multipath test uses the fault points too when they are built
 FAULTS_VARIANT=
 [ "${FAULTS:-1}" = 1 ] && FAULTS_VARIANT=faults
-[ "${FAULTS:-1}" = 1 ] && extra+=("faults|file|faults.sh|cnvme")
+# the tests of the review defects that need a fault point (issue 17)
+FAULT_TESTS="faults.sh rescan_transient.sh sysfs_dead_ctrl.sh format_reset.sh unbind_stuck_io.sh"
+[ "${FAULTS:-1}" = 1 ] && extra+=("faults|file|$FAULT_TESTS|cnvme")
 [ "${PCIE:-1}" = 1 ] && extra+=("|pcie|pcie_recovery.sh|cnvme nvme")
 extra+=("${FAULTS_VARIANT}|shared|multipath.sh|cnvme nvme")
 # The reference runs them on the newest kernel only (EXTRA_REF=all: on

@@ -304,6 +304,7 @@ struct cnvme_ctrl {
 	atomic_t fault_drop_admin;
 	atomic_t fault_fail_enable;
 	atomic_t fault_cfs;
+	atomic_t fault_identify_ns;
 	bool fault_regs_gone;
 #endif
 };
@@ -354,6 +355,7 @@ void cnvme_fault_ctrl_del(struct cnvme_ctrl *ctrl);
 bool cnvme_fault_drop_cqe(struct cnvme_queue *q, u16 cid);
 bool cnvme_fault_fail_enable(struct cnvme_ctrl *ctrl);
 u32 cnvme_fault_csts(struct cnvme_ctrl *ctrl, u32 csts);
+bool cnvme_fault_fail_identify_ns(struct cnvme_ctrl *ctrl, u32 nsid);
 
 static inline bool cnvme_fault_regs_gone(struct cnvme_ctrl *ctrl)
 {
@@ -383,6 +385,12 @@ static inline bool cnvme_fault_regs_gone(struct cnvme_ctrl *ctrl)
 static inline u32 cnvme_fault_csts(struct cnvme_ctrl *ctrl, u32 csts)
 {
 	return csts;
+}
+
+static inline bool cnvme_fault_fail_identify_ns(struct cnvme_ctrl *ctrl,
+						u32 nsid)
+{
+	return false;
 }
 #endif
 

@@ -13,16 +13,29 @@
  *                         surprise removal
  * csts_cfs                the next N reads of CSTS show Controller Fatal
  *                         Status
+ * fail_identify_ns        the next N Identify Namespace commands of a
+ *                         scan end as if the host had cancelled them
+ *                         (Host Aborted, no DNR), without reaching the
+ *                         controller
+ *
+ * and, for the controllers probed from then on, in the top directory:
+ *
+ * fail_probe_enables      each new controller starts with this many
+ *                         failing enables (its fail_enables): its first
+ *                         bring-up gives up before Identify Controller
  */
 #include <linux/debugfs.h>
 
 #include "cnvme.h"
 
 static struct dentry *cnvme_debugfs_root;
+static u32 cnvme_fault_probe_enables;
 
 void cnvme_fault_init(void)
 {
 	cnvme_debugfs_root = debugfs_create_dir(CNVME_NAME, NULL);
+	debugfs_create_u32("fail_probe_enables", 0600, cnvme_debugfs_root,
+			   &cnvme_fault_probe_enables);
 	pr_warn("cnvme: built with fault injection (debugfs %s/); not for production\n",
 		CNVME_NAME);
 }
@@ -38,6 +51,8 @@ void cnvme_fault_ctrl_add(struct cnvme_ctrl *ctrl)
 					      cnvme_debugfs_root);
 
 	ctrl->fault_dir = d;
+	atomic_set(&ctrl->fault_fail_enable,
+		   READ_ONCE(cnvme_fault_probe_enables));
 	debugfs_create_atomic_t("drop_io_completions", 0600, d,
 				&ctrl->fault_drop_io);
 	debugfs_create_atomic_t("drop_admin_completions", 0600, d,
@@ -46,6 +61,8 @@ void cnvme_fault_ctrl_add(struct cnvme_ctrl *ctrl)
 				&ctrl->fault_fail_enable);
 	debugfs_create_atomic_t("csts_cfs", 0600, d, &ctrl->fault_cfs);
 	debugfs_create_bool("regs_gone", 0600, d, &ctrl->fault_regs_gone);
+	debugfs_create_atomic_t("fail_identify_ns", 0600, d,
+				&ctrl->fault_identify_ns);
 }
 
 void cnvme_fault_ctrl_del(struct cnvme_ctrl *ctrl)
@@ -86,4 +103,13 @@ u32 cnvme_fault_csts(struct cnvme_ctrl *ctrl, u32 csts)
 		return csts;
 	dev_warn(&ctrl->pdev->dev, "fault: CSTS %#x read as fatal\n", csts);
 	return csts | NVME_CSTS_CFS;
+}
+
+bool cnvme_fault_fail_identify_ns(struct cnvme_ctrl *ctrl, u32 nsid)
+{
+	if (!cnvme_fault_take(&ctrl->fault_identify_ns))
+		return false;
+	dev_warn(&ctrl->pdev->dev, "fault: Identify Namespace %u ends as cancelled\n",
+		 nsid);
+	return true;
 }

@@ -61,6 +61,8 @@ static int cnvme_identify_ns(struct cnvme_ctrl *ctrl, u32 nsid,
 {
 	struct nvme_command cmd = { };
 
+	if (cnvme_fault_fail_identify_ns(ctrl, nsid))
+		return NVME_SC_HOST_ABORTED_CMD;
 	cmd.identify.opcode = nvme_admin_identify;
 	cmd.identify.nsid = cpu_to_le32(nsid);
 	cmd.identify.cns = NVME_ID_CNS_NS;

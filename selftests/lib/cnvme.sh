@@ -269,3 +269,59 @@ sysfs_dump() {
 		fi
 	done
 }
+
+# tap_skip_all REASON CASE...: the plan's cases all skipped for REASON,
+# then exit.
+tap_skip_all() {
+	local why=$1 c
+	shift
+	for c in "$@"; do tap_skip "$c" "$why"; done
+	tap_exit
+}
+
+# need_faults: cnvme's fault points are there (the FAULT_INJECT=1 build,
+# VARIANT=faults) on a namespace that stores data; else prints why not
+# and fails.  Sets FAULTS to their debugfs directory.
+need_faults() {
+	if [ "$DRIVER" != cnvme ]; then
+		echo "fault points exist only in cnvme"
+		return 1
+	fi
+	if ! need_data_topology; then
+		echo "needs a namespace that stores data (TOPO=file)"
+		return 1
+	fi
+	grep -q " /sys/kernel/debug debugfs" /proc/mounts ||
+		mount -t debugfs none /sys/kernel/debug
+	if [ ! -d /sys/kernel/debug/cnvme ]; then
+		echo "this cnvme has no fault points (build with FAULT_INJECT=1, run with VARIANT=faults)"
+		return 1
+	fi
+	FAULTS=/sys/kernel/debug/cnvme
+}
+
+# The PCI address of controller CTRL (nvmeN).
+ctrl_pci() {
+	basename "$(readlink -f /sys/class/nvme/"$1"/device)"
+}
+
+# ctrl_state CTRL: its state attribute
+ctrl_state() {
+	cat /sys/class/nvme/"$1"/state 2>/dev/null
+}
+
+# wait_state CTRL STATE SECONDS: until CTRL is in STATE
+wait_state() {
+	local n=$(($3 * 10))
+	while [ "$n" -gt 0 ]; do
+		[ "$(ctrl_state "$1")" = "$2" ] && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# kernel_oopsed MARK: a kernel bug, warning or oops logged since MARK
+kernel_oopsed() {
+	log_since "$1" | grep -E "BUG:|WARNING:|Oops|general protection|Call Trace|blocked for more than"
+}

@@ -22,9 +22,12 @@
 #   shared an NVM subsystem of two controllers (one serial, as QEMU
 #          wants in a subsystem) sharing one 256 MiB
 #          file-backed namespace (NSID 1): multipath, two paths
-#   meta   one controller, two 64 MiB file-backed namespaces formatted
-#          with 8 bytes of separate metadata: 512 B blocks with T10 PI
-#          type 1 (NSID 1), 4 KiB blocks without PI (NSID 2)
+#   meta   one controller, four 64 MiB file-backed namespaces formatted
+#          with 8 bytes of metadata: separate, 512 B blocks with T10 PI
+#          type 1 (NSID 1); separate, 4 KiB blocks without PI (NSID 2);
+#          interleaved (extended LBA), 4 KiB blocks without PI, a format
+#          the block layer cannot use (NSID 3); interleaved, 512 B
+#          blocks with PI type 1 (NSID 4)
 #   pcie   q35 machine, one controller behind a PCIe root port (native
 #          PCIe hot-plug slot 1, AER), one 256 MiB file-backed namespace
 #   media  one controller, one 64 MiB namespace (512 B blocks) on a qcow2
@@ -169,14 +172,18 @@ args() {
 	meta)
 		mkdir -p "$dir"
 		dir=$(cd "$dir" && pwd)
-		rm -f "$dir/meta1.img" "$dir/meta2.img"
-		truncate -s $((64 * MiB)) "$dir/meta1.img" "$dir/meta2.img"
+		rm -f "$dir"/meta[1-4].img
+		truncate -s $((64 * MiB)) "$dir"/meta[1-4].img
+		for i in 1 2 3 4; do
+			printf '%s\n' -blockdev \
+				"driver=file,filename=${dir//,/,,}/meta$i.img,node-name=m$i"
+		done
 		printf '%s\n' \
-			-blockdev "driver=file,filename=${dir//,/,,}/meta1.img,node-name=m1" \
-			-blockdev "driver=file,filename=${dir//,/,,}/meta2.img,node-name=m2" \
 			-device "nvme,id=c0,serial=cnvmemeta01" \
 			-device "nvme-ns,drive=m1,nsid=1,bus=c0,ms=8,mset=0,pi=1" \
-			-device "nvme-ns,drive=m2,nsid=2,bus=c0,logical_block_size=4096,physical_block_size=4096,ms=8,mset=0,pi=0"
+			-device "nvme-ns,drive=m2,nsid=2,bus=c0,logical_block_size=4096,physical_block_size=4096,ms=8,mset=0,pi=0" \
+			-device "nvme-ns,drive=m3,nsid=3,bus=c0,logical_block_size=4096,physical_block_size=4096,ms=8,mset=1,pi=0" \
+			-device "nvme-ns,drive=m4,nsid=4,bus=c0,ms=8,mset=1,pi=1"
 		;;
 	*)
 		echo "topology.sh: unknown topology '$name' (have: $TOPOLOGIES)" >&2

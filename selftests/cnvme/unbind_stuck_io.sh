@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Unbinding a controller while an I/O it will never complete is in flight
+# (fault point drop_io_completions): the request times out during the
+# removal, the driver disables the controller and fails it, and the
+# unbind finishes, as with 6.12's in-kernel driver.  Before, the timeout
+# handler re-armed the timer for ever while del_gendisk waited for the
+# request: the unbind hung.  io_timeout=3 s.
+. "${SELFTESTS:-/selftests}/lib/cnvme.sh"
+
+cases=("unbind with a lost I/O completion finishes"
+	"the stuck read fails, no kernel warning"
+	"rebind: live, data intact")
+tap_plan ${#cases[@]}
+why=$(need_faults) || tap_skip_all "$why" "${cases[@]}"
+driver_reload io_timeout=3 admin_timeout=5 ||
+	tap_skip_all "reload with short timeouts failed" "${cases[@]}"
+ctrl=$(ctrl_names | head -n 1)
+pci=$(ctrl_pci "$ctrl")
+dev=$(wait_ns_dev 1 30) || tap_skip_all "no namespace 1" "${cases[@]}"
+mark=$(log_mark)
+dd if=/dev/urandom of=/tmp/u.data bs=4096 count=4 2>/dev/null
+dd if=/tmp/u.data of="$dev" bs=4096 seek=40 oflag=direct conv=notrunc 2>/dev/null
+
+unbind() {
+	echo 1 >"$FAULTS/$ctrl/drop_io_completions"
+	dd if="$dev" of=/dev/null bs=4096 skip=40 count=1 iflag=direct \
+		2>/tmp/u.dd &
+	ddpid=$!
+	# the read is in flight and its completion lost
+	for _ in $(seq 50); do
+		[ "$(cat "$FAULTS/$ctrl/drop_io_completions")" = 0 ] && break
+		sleep 0.1
+	done
+	[ "$(cat "$FAULTS/$ctrl/drop_io_completions")" = 0 ] ||
+		{ echo "the completion was not dropped"; return 1; }
+	echo "$pci" >/sys/bus/pci/drivers/cnvme/unbind &
+	upid=$!
+	for _ in $(seq 300); do
+		kill -0 "$upid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$upid" 2>/dev/null; then
+		echo "unbind still running after 30 s"
+		log_since "$mark" | tail -n 20
+		return 1
+	fi
+	wait "$upid"
+}
+tap_check "${cases[0]}" unbind
+
+stuck_read() {
+	for _ in $(seq 100); do
+		kill -0 "$ddpid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$ddpid" 2>/dev/null && { echo "the read is still waiting"; return 1; }
+	wait "$ddpid" && { echo "the read succeeded on a removed controller"; return 1; }
+	! kernel_oopsed "$mark"
+}
+tap_check "${cases[1]}" stuck_read
+
+rebind() {
+	echo "$pci" >/sys/bus/pci/drivers/cnvme/bind || return 1
+	wait_ctrls_live 30 || return 1
+	dev=$(wait_ns_dev 1 30) || return 1
+	dd if="$dev" of=/tmp/u.back bs=4096 skip=40 count=4 iflag=direct 2>/dev/null &&
+		cmp /tmp/u.data /tmp/u.back
+}
+tap_check "${cases[2]}" rebind
+driver_reload >/dev/null 2>&1 || log "reload with default parameters failed"
+tap_exit
