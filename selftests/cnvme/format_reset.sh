@@ -25,8 +25,10 @@ mark=$(log_mark)
 format() {
 	local fpid
 	echo 1 >"$FAULTS/$ctrl/drop_io_completions"
-	dd if="$dev" of=/dev/null bs=4096 skip=10 count=1 iflag=direct 2>/tmp/fr.dd &
-	ddpid=$!
+	# (tap_check runs each case in a subshell: the outcome goes to a file)
+	rm -f /tmp/fr.ddrc
+	(dd if="$dev" of=/dev/null bs=4096 skip=10 count=1 iflag=direct \
+		2>/tmp/fr.dd; echo $? >/tmp/fr.ddrc) &
 	for _ in $(seq 50); do
 		[ "$(cat "$FAULTS/$ctrl/drop_io_completions")" = 0 ] && break
 		sleep 0.1
@@ -52,11 +54,11 @@ tap_check "${cases[0]}" format
 
 read_done() {
 	for _ in $(seq 100); do
-		kill -0 "$ddpid" 2>/dev/null || break
+		[ -s /tmp/fr.ddrc ] && break
 		sleep 0.1
 	done
-	kill -0 "$ddpid" 2>/dev/null && { echo "the read is still waiting"; return 1; }
-	wait "$ddpid" || { cat /tmp/fr.dd; return 1; }
+	[ -s /tmp/fr.ddrc ] || { echo "the read is still waiting"; return 1; }
+	[ "$(cat /tmp/fr.ddrc)" = 0 ] || { cat /tmp/fr.dd; return 1; }
 	log_since "$mark" | grep -q "resetting" || { echo "no reset happened"; return 1; }
 	! kernel_oopsed "$mark"
 }

@@ -129,7 +129,8 @@ int main(int argc, char **argv)
 		printf("no cqe (enter %ld, %s)\n", ret, strerror(errno));
 		return 1;
 	}
-	cqe = (void *)(cq + p.cq_off.cqes + (head & p.cq_entries - 1) * 32);
+	cqe = (void *)(cq + p.cq_off.cqes +
+		       (head & (p.cq_entries - 1)) * 32);
 	printf("cqe res=%d\n", cqe->res);
 	__atomic_store_n(cq_head, head + 1, __ATOMIC_RELEASE);
 	return 0;

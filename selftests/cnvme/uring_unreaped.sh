@@ -22,7 +22,8 @@ hold=${SELFTESTS:-/selftests}/uring_hold
 driver_reload poll_queues=1 ||
 	tap_skip_all "reload with poll_queues=1 failed" "${cases[@]}"
 
-# start_hold: the holder with its command in flight; sets hpid
+# start_hold: the holder with its command in flight, its pid in
+# /tmp/hold.pid (tap_check runs each case in a subshell)
 start_hold() {
 	local blk ng
 	blk=$(wait_ns_dev 1 30) || return 1
@@ -30,6 +31,7 @@ start_hold() {
 	for _ in $(seq 50); do [ -c "$ng" ] && break; sleep 0.1; done
 	"$hold" "$ng" 1 >/tmp/hold.out 2>&1 &
 	hpid=$!
+	echo "$hpid" >/tmp/hold.pid
 	for _ in $(seq 100); do
 		grep -q submitted /tmp/hold.out && break
 		kill -0 "$hpid" 2>/dev/null || break
@@ -55,11 +57,13 @@ within() {
 }
 
 reap() {
-	kill -USR1 "$hpid" 2>/dev/null
-	wait "$hpid"
-	local rc=$?
+	kill -USR1 "$(cat /tmp/hold.pid)" 2>/dev/null
+	for _ in $(seq 150); do
+		grep -qE "cqe res=|no cqe" /tmp/hold.out && break
+		sleep 0.1
+	done
 	cat /tmp/hold.out
-	[ "$rc" = 0 ] && grep -qE "cqe res=(0|-4)$" /tmp/hold.out
+	grep -qE "cqe res=(0|-4)$" /tmp/hold.out
 }
 
 ctrl=$(ctrl_names | head -n 1)

@@ -279,9 +279,12 @@ tap_skip_all() {
 	tap_exit
 }
 
+# cnvme's fault points (src/fault.c), in a FAULT_INJECT=1 build
+FAULTS=/sys/kernel/debug/cnvme
+
 # need_faults: cnvme's fault points are there (the FAULT_INJECT=1 build,
 # VARIANT=faults) on a namespace that stores data; else prints why not
-# and fails.  Sets FAULTS to their debugfs directory.
+# and fails.  (Called as why=$(need_faults): sets nothing.)
 need_faults() {
 	if [ "$DRIVER" != cnvme ]; then
 		echo "fault points exist only in cnvme"
@@ -293,11 +296,10 @@ need_faults() {
 	fi
 	grep -q " /sys/kernel/debug debugfs" /proc/mounts ||
 		mount -t debugfs none /sys/kernel/debug
-	if [ ! -d /sys/kernel/debug/cnvme ]; then
+	if [ ! -d "$FAULTS" ]; then
 		echo "this cnvme has no fault points (build with FAULT_INJECT=1, run with VARIANT=faults)"
 		return 1
 	fi
-	FAULTS=/sys/kernel/debug/cnvme
 }
 
 # The PCI address of controller CTRL (nvmeN).

@@ -172,9 +172,9 @@ args() {
 	meta)
 		mkdir -p "$dir"
 		dir=$(cd "$dir" && pwd)
-		rm -f "$dir"/meta[1-4].img
-		truncate -s $((64 * MiB)) "$dir"/meta[1-4].img
 		for i in 1 2 3 4; do
+			rm -f "$dir/meta$i.img"
+			truncate -s $((64 * MiB)) "$dir/meta$i.img"
 			printf '%s\n' -blockdev \
 				"driver=file,filename=${dir//,/,,}/meta$i.img,node-name=m$i"
 		done
