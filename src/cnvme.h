@@ -217,6 +217,7 @@ enum {
 	CNVME_ADMIN_STOPPED,	/* admin queue quiesced by the driver */
 	CNVME_CAPS_CHANGED,	/* a user command changed the capabilities */
 	CNVME_AEN_ARMED,	/* an AER is outstanding on the controller */
+	CNVME_REMOVAL_STOP,	/* an I/O timeout stopped it during removal */
 };
 
 /* The AER's command identifier: just above the admin tag set. */
@@ -283,6 +284,8 @@ struct cnvme_ctrl {
 	struct nvme_id_ctrl *id;
 	struct nvme_effects_log *effects;	/* log page 05h, kept */
 	u16 cntlid;
+	u8 cntrltype;		/* 0 (reserved) until Identify answered */
+	u8 dctype;
 	u32 rtd3e;
 	u16 crdt[3];		/* retry delay times, 100 ms units */
 	u32 max_hw_sectors;
@@ -522,6 +525,8 @@ bool cnvme_schedule_reset(struct cnvme_ctrl *ctrl);
 int cnvme_reset_sync(struct cnvme_ctrl *ctrl);
 void cnvme_dev_disable(struct cnvme_ctrl *ctrl, bool shutdown);
 void cnvme_kill(struct cnvme_ctrl *ctrl, const char *why);
+bool cnvme_stop_for_removal(struct cnvme_ctrl *ctrl);
+void cnvme_reap_io_queues(struct cnvme_ctrl *ctrl);
 void cnvme_unquiesce_admin(struct cnvme_ctrl *ctrl);
 
 /* chrdev.c */
@@ -554,6 +559,7 @@ long cnvme_ns_ioctl(struct cnvme_ns *ns, unsigned int cmd, void __user *argp,
 struct cnvme_umeta;
 int cnvme_umeta_map(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 		    struct cnvme_user_cmd *uc, struct cnvme_umeta **out);
+void cnvme_umeta_unmap(struct cnvme_umeta *m);
 int cnvme_umeta_done(struct cnvme_umeta *m, int status);
 
 /* aen.c */

@@ -93,28 +93,29 @@ u32 cnvme_cmd_effects(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns, u8 opcode)
 	return effects;
 }
 
-/* Freeze every namespace's I/O; the scan lock keeps the list still. */
+/*
+ * Freeze every namespace's I/O.  The scan lock keeps the list still (the
+ * list only changes under it), so the wait runs without ns_lock: a reset
+ * needs ns_lock to quiesce the queues, and only it can settle a request
+ * the controller lost, which the freeze may be waiting for.
+ */
 static void cnvme_passthru_freeze(struct cnvme_ctrl *ctrl)
 {
 	struct cnvme_ns *ns;
 
 	mutex_lock(&ctrl->scan_lock);
-	mutex_lock(&ctrl->ns_lock);
 	list_for_each_entry(ns, &ctrl->namespaces, entry)
 		blk_freeze_queue_start(ns->disk->queue);
 	list_for_each_entry(ns, &ctrl->namespaces, entry)
 		blk_mq_freeze_queue_wait(ns->disk->queue);
-	mutex_unlock(&ctrl->ns_lock);
 }
 
 static void cnvme_passthru_unfreeze(struct cnvme_ctrl *ctrl)
 {
 	struct cnvme_ns *ns;
 
-	mutex_lock(&ctrl->ns_lock);
 	list_for_each_entry(ns, &ctrl->namespaces, entry)
 		blk_mq_unfreeze_queue(ns->disk->queue);
-	mutex_unlock(&ctrl->ns_lock);
 	mutex_unlock(&ctrl->scan_lock);
 }
 

@@ -73,6 +73,8 @@ int cnvme_identify_ctrl(struct cnvme_ctrl *ctrl)
 		ctrl->id = id;
 	}
 	ctrl->cntlid = le16_to_cpu(id->cntlid);
+	WRITE_ONCE(ctrl->cntrltype, id->cntrltype);
+	WRITE_ONCE(ctrl->dctype, id->dctype);
 	ctrl->rtd3e = le32_to_cpu(id->rtd3e);
 	ctrl->crdt[0] = le16_to_cpu(id->crdt1);
 	ctrl->crdt[1] = le16_to_cpu(id->crdt2);

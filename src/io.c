@@ -41,16 +41,18 @@ static void cnvme_setup_rw(struct cnvme_ns *ns, struct request *rq,
 		dsmgmt |= NVME_RW_DSM_FREQ_PREFETCH;
 
 	if (ns->pi_type) {
-		if (!blk_integrity_rq(rq)) {
-			/* the controller inserts and strips the PI */
+		/*
+		 * Without a PI buffer the controller inserts and strips the
+		 * PI; either way it checks it, and for types 1 and 2 the
+		 * reference tag of the first block is its LBA, so the medium
+		 * holds what the in-kernel driver writes and expects.
+		 */
+		if (!blk_integrity_rq(rq))
 			control |= NVME_RW_PRINFO_PRACT;
-		} else {
-			control |= NVME_RW_PRINFO_PRCHK_GUARD;
-			if (ns->pi_type != NVME_NS_DPS_PI_TYPE3) {
-				control |= NVME_RW_PRINFO_PRCHK_REF;
-				cmd->rw.reftag =
-					cpu_to_le32(t10_pi_ref_tag(rq));
-			}
+		control |= NVME_RW_PRINFO_PRCHK_GUARD;
+		if (ns->pi_type != NVME_NS_DPS_PI_TYPE3) {
+			control |= NVME_RW_PRINFO_PRCHK_REF;
+			cmd->rw.reftag = cpu_to_le32(t10_pi_ref_tag(rq));
 		}
 	}
 	cmd->rw.control = cpu_to_le16(control);
@@ -95,6 +97,8 @@ static blk_status_t cnvme_setup_discard(struct cnvme_ns *ns,
 static void cnvme_setup_write_zeroes(struct cnvme_ns *ns, struct request *rq,
 				     struct nvme_command *cmd)
 {
+	u16 control = 0;
+
 	cmd->write_zeroes.opcode = nvme_cmd_write_zeroes;
 	cmd->write_zeroes.nsid = cpu_to_le32(ns->nsid);
 	cmd->write_zeroes.slba =
@@ -102,7 +106,14 @@ static void cnvme_setup_write_zeroes(struct cnvme_ns *ns, struct request *rq,
 	cmd->write_zeroes.length =
 		cpu_to_le16((blk_rq_bytes(rq) >> ns->lba_shift) - 1);
 	if (ns->deac && !(rq->cmd_flags & REQ_NOUNMAP))
-		cmd->write_zeroes.control = cpu_to_le16(CNVME_WZ_DEAC);
+		control |= CNVME_WZ_DEAC;
+	/* the zeroed blocks get valid PI, made by the controller */
+	if (ns->pi_type) {
+		control |= NVME_RW_PRINFO_PRACT;
+		if (ns->pi_type != NVME_NS_DPS_PI_TYPE3)
+			cmd->rw.reftag = cpu_to_le32(t10_pi_ref_tag(rq));
+	}
+	cmd->write_zeroes.control = cpu_to_le16(control);
 }
 
 static void cnvme_reset_iod(struct cnvme_iod *iod)
@@ -490,6 +501,17 @@ static enum blk_eh_timer_return cnvme_timeout(struct request *rq)
 		/* the controller is disabled: nothing will complete it */
 		cnvme_cancel_rq(rq, NULL);
 		return BLK_EH_DONE;
+	case CNVME_STATE_DELETING:
+		/*
+		 * Removal waits for this request (del_gendisk drains the
+		 * queue) and no reset will come: stop the controller and fail
+		 * what it holds, as 6.12's in-kernel driver does.
+		 */
+		dev_warn(dev, "I/O tag %u (qid %u) timed out during removal: disabling controller\n",
+			 rq->tag, nq->qid);
+		if (cnvme_stop_for_removal(ctrl))
+			return BLK_EH_DONE;
+		return BLK_EH_RESET_TIMER;
 	default:
 		/* a reset or removal in progress cancels it */
 		return BLK_EH_RESET_TIMER;

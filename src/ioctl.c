@@ -38,6 +38,7 @@ struct cnvme_umeta {
 	dma_addr_t dma;
 	u32 len;
 	bool write;
+	bool mapped;
 	void __user *ubuf;
 };
 
@@ -46,6 +47,7 @@ int cnvme_umeta_map(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 {
 	struct device *dev = &ctrl->pdev->dev;
 	struct cnvme_umeta *m;
+	u32 need;
 	int ret;
 
 	*out = NULL;
@@ -53,6 +55,26 @@ int cnvme_umeta_map(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 		return 0;
 	if (!ns || !ns->meta_separate)
 		return -EINVAL;
+	/*
+	 * A read, write or compare moves ms bytes per block into or out of
+	 * the buffer: a shorter one would be overrun by the device.
+	 */
+	switch (uc->cmd.common.opcode) {
+	case nvme_cmd_read:
+	case nvme_cmd_write:
+	case nvme_cmd_compare:
+		need = ((le32_to_cpu(uc->cmd.common.cdw12) & 0xffff) + 1) *
+		       ns->ms;
+		if (uc->metadata_len < need) {
+			dev_warn_ratelimited(dev, "%s: metadata buffer of %u bytes, the command moves %u: refused\n",
+					     ns->disk->disk_name,
+					     uc->metadata_len, need);
+			return -EINVAL;
+		}
+		break;
+	default:
+		break;
+	}
 
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
@@ -75,6 +97,7 @@ int cnvme_umeta_map(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 	ret = -ENOMEM;
 	if (dma_mapping_error(dev, m->dma))
 		goto free_buf;
+	m->mapped = true;
 	uc->cmd.common.metadata = cpu_to_le64(m->dma);
 	*out = m;
 	return 0;
@@ -87,8 +110,23 @@ free:
 }
 
 /*
- * Unmap and free; after a read that returned @status 0, copy the metadata
- * out (-EFAULT if that fails).  Runs in the submitter's context.
+ * Give the buffer back from the device; any context.  io_uring does it
+ * at completion, while the request still holds the device: its CQE is
+ * posted later, from task work, when the device may be gone.
+ */
+void cnvme_umeta_unmap(struct cnvme_umeta *m)
+{
+	if (!m || !m->mapped)
+		return;
+	dma_unmap_single(m->dev, m->dma, m->len,
+			 m->write ? DMA_TO_DEVICE : DMA_FROM_DEVICE);
+	m->mapped = false;
+}
+
+/*
+ * Unmap (if still mapped) and free; after a read that returned @status
+ * 0, copy the metadata out (-EFAULT if that fails).  Runs in the
+ * submitter's context.
  */
 int cnvme_umeta_done(struct cnvme_umeta *m, int status)
 {
@@ -96,8 +134,7 @@ int cnvme_umeta_done(struct cnvme_umeta *m, int status)
 
 	if (!m)
 		return 0;
-	dma_unmap_single(m->dev, m->dma, m->len,
-			 m->write ? DMA_TO_DEVICE : DMA_FROM_DEVICE);
+	cnvme_umeta_unmap(m);
 	if (!status && !m->write && copy_to_user(m->ubuf, m->buf, m->len))
 		ret = -EFAULT;
 	kfree(m->buf);
@@ -311,6 +348,9 @@ static int cnvme_submit_io(struct cnvme_ns *ns, struct cnvme_user_io __user *uio
 		return -EINVAL;
 	}
 
+	/* the namespace's own block size, whatever the block layer shows */
+	if (ns->lba_shift >= 32)
+		return -EINVAL;
 	length = ((u64)io.nblocks + 1) << ns->lba_shift;
 	meta_len = ((u64)io.nblocks + 1) * ns->ms;
 	if ((io.control & NVME_RW_PRINFO_PRACT) &&

@@ -175,6 +175,9 @@ static int cnvme_create_io_queue(struct cnvme_ctrl *ctrl, unsigned int idx,
 
 	if (!q->sqes || q->depth != ctrl->io_depth ||
 	    q->cq_depth != ctrl->io_cq_depth) {
+		/* an io_uring poller may still be reading the old CQ */
+		if (q->sqes)
+			synchronize_rcu();
 		cnvme_queue_free(q);
 		ret = cnvme_queue_alloc(ctrl, q, idx + 1, ctrl->io_depth,
 					ctrl->io_cq_depth);
@@ -322,6 +325,8 @@ void cnvme_free_io_queues(struct cnvme_ctrl *ctrl)
 
 	if (!ctrl->ioqs)
 		return;
+	/* io_uring pollers read a queue under RCU (uring.c) */
+	synchronize_rcu();
 	for (i = 0; i < ctrl->max_ioqs; i++) {
 		cnvme_free_queue_irq(ctrl, &ctrl->ioqs[i]);
 		if (ctrl->ioqs[i].sqes)

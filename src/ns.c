@@ -6,7 +6,9 @@
  * Two locks: scan_lock serialises whole scans (and removal of all
  * namespaces); ns_lock only guards the list, is held briefly and never
  * across I/O, so a reset can quiesce every queue while a scan waits on
- * the controller.
+ * the controller.  The list changes only with both held, so either one
+ * is enough to walk it (effects.c freezes the queues under scan_lock
+ * alone).
  */
 #include <linux/blkdev.h>
 #include <linux/hdreg.h>
@@ -149,6 +151,7 @@ static void cnvme_parse_id_ns(struct cnvme_ctrl *ctrl, struct nvme_id_ns *id,
 	u8 lbaf = nvme_lbaf_index(id->flbas);
 	struct cnvme_limits *lim = &info->lim;
 	u32 bs, phys_bs, atomic_bs, io_opt;
+	u8 shift;
 
 	info->nsze = le64_to_cpu(id->nsze);
 	info->nuse = le64_to_cpu(id->nuse);
@@ -169,9 +172,16 @@ static void cnvme_parse_id_ns(struct cnvme_ctrl *ctrl, struct nvme_id_ns *id,
 	info->supported = info->lba_shift >= SECTOR_SHIFT &&
 			  info->lba_shift <= PAGE_SHIFT &&
 			  (!info->ms || !info->ext || info->pi_type);
-	if (!info->supported)
-		info->lba_shift = SECTOR_SHIFT;
-	bs = 1U << info->lba_shift;
+	/*
+	 * The block layer's block size.  A size it cannot take shows as
+	 * 512 bytes on a disk of capacity 0, as with the in-kernel driver;
+	 * info->lba_shift stays the namespace's own, which passthrough
+	 * (NVME_IOCTL_SUBMIT_IO) sizes its transfers by.
+	 */
+	shift = info->lba_shift;
+	if (shift < SECTOR_SHIFT || shift > PAGE_SHIFT)
+		shift = SECTOR_SHIFT;
+	bs = 1U << shift;
 
 	memset(lim, 0, sizeof(*lim));
 	/* atomic write unit: the namespace's, else the controller's */
@@ -208,9 +218,9 @@ static void cnvme_parse_id_ns(struct cnvme_ctrl *ctrl, struct nvme_id_ns *id,
 		/* DMRSL: the most blocks one range may cover, 0 if no limit */
 		if (ctrl->dmrsl &&
 		    ctrl->dmrsl <= ((UINT_MAX >> SECTOR_SHIFT) >>
-				    (info->lba_shift - SECTOR_SHIFT)))
+				    (shift - SECTOR_SHIFT)))
 			lim->max_discard_sectors =
-				ctrl->dmrsl << (info->lba_shift - SECTOR_SHIFT);
+				ctrl->dmrsl << (shift - SECTOR_SHIFT);
 		else
 			lim->max_discard_sectors = UINT_MAX >> SECTOR_SHIFT;
 		lim->max_discard_segments = ctrl->dmrl ?
@@ -345,8 +355,8 @@ static void cnvme_alloc_ns(struct cnvme_ctrl *ctrl, struct cnvme_ns_info *info)
 	}
 	if (!info->supported)
 		dev_warn(&ctrl->pdev->dev,
-			 "%s: format (%u-byte blocks, %u metadata bytes%s) not supported: capacity 0\n",
-			 disk->disk_name, 1U << ns->lba_shift, info->ms,
+			 "%s: format (blocks of 2^%u bytes, %u metadata bytes%s) not supported: capacity 0\n",
+			 disk->disk_name, ns->lba_shift, info->ms,
 			 info->ext ? " interleaved" : "");
 	return;
 
@@ -401,6 +411,21 @@ static void cnvme_validate_ns(struct cnvme_ctrl *ctrl, u32 nsid,
 	int ret;
 
 	ret = cnvme_identify_ns(ctrl, nsid, id);
+	if (ret && !(ret > 0 && (ret & NVME_STATUS_DNR))) {
+		/*
+		 * A passing failure (the host cancelled the command, a reset
+		 * came between): the namespace stays as it is, as with the
+		 * in-kernel driver.  Only the controller's final word (DNR)
+		 * or an inactive NSID removes it.
+		 */
+		if (ns) {
+			ns->removed = false;
+			dev_warn(&ctrl->pdev->dev,
+				 "%s: Identify Namespace %u failed (%d): namespace kept\n",
+				 dev_name(&ctrl->dev), nsid, ret);
+		}
+		return;
+	}
 	if (ret || !id->nsze) {
 		/* gone, or inactive: a zero-capacity namespace is skipped */
 		if (ns)

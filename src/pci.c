@@ -20,6 +20,7 @@ static void cnvme_ctrl_release(struct device *dev)
 		ida_free(&cnvme_instance_ida, ctrl->instance);
 	kfree(ctrl->id);
 	kfree(ctrl->effects);
+	pci_dev_put(ctrl->pdev);
 	kmem_cache_free(cnvme_ctrl_cache, ctrl);
 }
 
@@ -123,7 +124,11 @@ static int cnvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 				     dev_to_node(&pdev->dev));
 	if (!ctrl)
 		return -ENOMEM;
-	ctrl->pdev = pdev;
+	/*
+	 * The controller can outlive the PCI function (open nodes after a
+	 * hot removal log through &pdev->dev): keep it until the release.
+	 */
+	ctrl->pdev = pci_dev_get(pdev);
 	ctrl->state = CNVME_STATE_NEW;
 	spin_lock_init(&ctrl->state_lock);
 	mutex_init(&ctrl->lock);
@@ -138,6 +143,7 @@ static int cnvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	ret = ida_alloc(&cnvme_instance_ida, GFP_KERNEL);
 	if (ret < 0) {
+		pci_dev_put(pdev);
 		kmem_cache_free(cnvme_ctrl_cache, ctrl);
 		return ret;
 	}
@@ -205,6 +211,14 @@ static void cnvme_remove(struct pci_dev *pdev)
 
 	/* requests requeued by an unfinished reset now fail instead of waiting */
 	cnvme_unquiesce_io(ctrl);
+	/*
+	 * Completions on poll queues that no process polls any more (an
+	 * io_uring owner that stopped reaping) are delivered now, so that
+	 * deleting the disks does not wait for their timeouts.
+	 */
+	mutex_lock(&ctrl->lock);
+	cnvme_reap_io_queues(ctrl);
+	mutex_unlock(&ctrl->lock);
 	cnvme_remove_namespaces(ctrl);
 
 	mutex_lock(&ctrl->lock);

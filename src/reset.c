@@ -25,8 +25,8 @@ void cnvme_unquiesce_admin(struct cnvme_ctrl *ctrl)
 		blk_mq_unquiesce_queue(ctrl->admin_q);
 }
 
-/* Reap what the controller finished before it stopped. */
-static void cnvme_reap_io_queues(struct cnvme_ctrl *ctrl)
+/* Reap what the controller finished (before it stopped). */
+void cnvme_reap_io_queues(struct cnvme_ctrl *ctrl)
 {
 	unsigned int i;
 
@@ -109,6 +109,31 @@ void cnvme_kill(struct cnvme_ctrl *ctrl, const char *why)
 	cnvme_mark_namespaces_dead(ctrl);
 	cnvme_unquiesce_admin(ctrl);
 	cnvme_unquiesce_io(ctrl);
+}
+
+/*
+ * An I/O timed out while the controller is being removed: nothing will
+ * reset it, and the removal waits for the request.  Stop the controller
+ * (no more DMA) and fail all it holds, without the locks that the
+ * removal or a reset may hold while they wait for I/O.  The queues stay
+ * runnable: a requeued request reaches ->queue_rq and fails there, as
+ * no I/O queue is live any more.  The first timeout does it; others
+ * that race with it wait for it to cancel their requests.
+ */
+bool cnvme_stop_for_removal(struct cnvme_ctrl *ctrl)
+{
+	unsigned int i;
+
+	if (test_and_set_bit(CNVME_REMOVAL_STOP, &ctrl->flags))
+		return false;
+	for (i = 0; i < ctrl->max_ioqs; i++)
+		WRITE_ONCE(ctrl->ioqs[i].live, false);
+	if (cnvme_readl(ctrl, NVME_REG_CSTS) != ~0U)
+		cnvme_disable_ctrl(ctrl);
+	cnvme_sync_io_irqs(ctrl);
+	cnvme_cancel_all_io(ctrl);
+	cnvme_admin_cancel_all(ctrl);
+	return true;
 }
 
 /* What Identify Controller means for the data path. */

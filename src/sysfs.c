@@ -145,7 +145,8 @@ static ssize_t cntrltype_show(struct device *dev,
 {
 	static const char * const names[] = { "reserved", "io", "discovery",
 					      "admin" };
-	u8 t = to_cnvme_ctrl(dev)->id->cntrltype;
+	/* what Identify said; nothing before it ever answered */
+	u8 t = READ_ONCE(to_cnvme_ctrl(dev)->cntrltype);
 
 	return sysfs_emit(buf, "%s\n", t && t < ARRAY_SIZE(names) ?
 			  names[t] : "reserved");
@@ -156,7 +157,7 @@ static ssize_t dctype_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
 {
 	static const char * const names[] = { "none", "ddc", "cdc" };
-	u8 t = to_cnvme_ctrl(dev)->id->dctype;
+	u8 t = READ_ONCE(to_cnvme_ctrl(dev)->dctype);
 
 	return sysfs_emit(buf, "%s\n", t < ARRAY_SIZE(names) ?
 			  names[t] : "reserved");

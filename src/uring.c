@@ -17,22 +17,27 @@
 #include <linux/cnvme_ioctl.h>
 
 /*
- * What a command in flight keeps in the io_uring_cmd's private area.  A
- * command on a poll queue keeps its request until the CQE is posted from
- * the submitter's task, so that a polled ring can poll the queue the
- * request is on until then; any other command frees its request at
- * completion and keeps the result instead.
+ * What a command keeps in the io_uring_cmd's private area.  The request
+ * is freed when it completes, as with the in-kernel driver: a process
+ * that does not reap its completion (a stopped one, or a DEFER_TASKRUN
+ * ring it does not enter) must not hold up a reset or a removal, which
+ * wait for completed requests to be freed.  The CQE is posted later,
+ * from the submitter's task.
+ *
+ * @state is one word, so that a poller never reads half of it: while a
+ * command on a poll queue is in flight, the queue to poll (an aligned
+ * pointer, bit 0 clear); 0 for a command that completes by interrupt;
+ * once completed, its status (0, an NVMe status or a -errno) shifted
+ * left by one, with bit 0 set.
  */
 struct cnvme_uring_pdu {
-	union {
-		struct request *rq;	/* @polled */
-		u64 result;		/* !@polled, once completed */
-	};
+	unsigned long state;
+	u64 result;
 	struct bio *bio;
 	struct cnvme_umeta *meta;
-	int status;
-	bool polled;
 };
+
+#define CNVME_URING_DONE	1UL
 
 static struct cnvme_uring_pdu *cnvme_uring_pdu(struct io_uring_cmd *ioucmd)
 {
@@ -40,20 +45,12 @@ static struct cnvme_uring_pdu *cnvme_uring_pdu(struct io_uring_cmd *ioucmd)
 	return (struct cnvme_uring_pdu *)&ioucmd->pdu;
 }
 
-static u64 cnvme_rq_result(struct request *rq)
-{
-	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
-
-	return le64_to_cpu(iod->result.u64);
-}
-
 /* In the submitter's task: unmap the user buffers, post the CQE. */
 static void cnvme_uring_task_cb(struct io_uring_cmd *ioucmd,
 				unsigned int issue_flags)
 {
 	struct cnvme_uring_pdu *pdu = cnvme_uring_pdu(ioucmd);
-	int status = pdu->status;
-	u64 result;
+	int status = (int)((long)pdu->state >> 1);
 	int ret;
 
 	ret = cnvme_umeta_done(pdu->meta, status);
@@ -62,16 +59,7 @@ static void cnvme_uring_task_cb(struct io_uring_cmd *ioucmd,
 	/* a failed copy-out of a bounced read is the caller's -EFAULT */
 	if (pdu->bio && blk_rq_unmap_user(pdu->bio) && status == 0)
 		status = -EFAULT;
-	if (pdu->polled) {
-		struct request *rq = pdu->rq;
-
-		result = cnvme_rq_result(rq);
-		WRITE_ONCE(pdu->rq, NULL);
-		blk_mq_free_request(rq);
-	} else {
-		result = pdu->result;
-	}
-	io_uring_cmd_done(ioucmd, status, result, issue_flags);
+	io_uring_cmd_done(ioucmd, status, pdu->result, issue_flags);
 }
 
 static enum rq_end_io_ret cnvme_uring_end_io(struct request *rq,
@@ -80,17 +68,22 @@ static enum rq_end_io_ret cnvme_uring_end_io(struct request *rq,
 	struct io_uring_cmd *ioucmd = rq->end_io_data;
 	struct cnvme_uring_pdu *pdu = cnvme_uring_pdu(ioucmd);
 	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
+	int status;
 
 	if (iod->cancelled)
-		pdu->status = -EINTR;
+		status = -EINTR;
 	else if (iod->status)
-		pdu->status = iod->status;
+		status = iod->status;
 	else
-		pdu->status = blk_status_to_errno(err);
-	if (!pdu->polled)
-		pdu->result = cnvme_rq_result(rq);
+		status = blk_status_to_errno(err);
+	pdu->result = le64_to_cpu(iod->result.u64);
+	/* while the request still holds the device (see cnvme_umeta_unmap) */
+	cnvme_umeta_unmap(pdu->meta);
+	/* from here on a poller finds nothing to poll */
+	WRITE_ONCE(pdu->state,
+		   ((unsigned long)(long)status << 1) | CNVME_URING_DONE);
 	cnvme_uring_complete_in_task(ioucmd, cnvme_uring_task_cb);
-	return pdu->polled ? RQ_END_IO_NONE : RQ_END_IO_FREE;
+	return RQ_END_IO_FREE;
 }
 
 /*
@@ -103,14 +96,20 @@ int cnvme_ns_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
 			      unsigned int poll_flags)
 {
 	struct cnvme_uring_pdu *pdu = cnvme_uring_pdu(ioucmd);
-	struct request *rq;
+	unsigned long state;
+	int ret = 0;
 
-	if (!pdu->polled)
-		return 0;
-	rq = READ_ONCE(pdu->rq);
-	if (!rq)
-		return 0;
-	return cnvme_poll_cq(rq->mq_hctx->driver_data, iob);
+	/*
+	 * The queue outlives the command only by an RCU grace period: the
+	 * I/O queues are freed after one (ioq.c), so one read here stays
+	 * valid until the unlock even if the command completes meanwhile.
+	 */
+	rcu_read_lock();
+	state = READ_ONCE(pdu->state);
+	if (state && !(state & CNVME_URING_DONE))
+		ret = cnvme_poll_cq((struct cnvme_queue *)state, iob);
+	rcu_read_unlock();
+	return ret;
 }
 
 static int cnvme_uring_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
@@ -188,8 +187,9 @@ static int cnvme_uring_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 	iod->cmd = uc.cmd;	/* now with the metadata pointer */
 
 	/* (not blk_rq_is_poll(): 6.1's warns on a request without data) */
-	pdu->polled = rq->mq_hctx->type == HCTX_TYPE_POLL;
-	pdu->rq = rq;
+	pdu->state = rq->mq_hctx->type == HCTX_TYPE_POLL ?
+		     (unsigned long)rq->mq_hctx->driver_data : 0;
+	pdu->result = 0;
 	rq->end_io = cnvme_uring_end_io;
 	rq->end_io_data = ioucmd;
 	blk_execute_rq_nowait(rq, false);
