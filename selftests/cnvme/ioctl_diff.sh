@@ -33,17 +33,48 @@ file | three) ;;
 *) skip_all "runs on the file and three topologies (one and three namespaces)" ;;
 esac
 
+# One MBR partition (blocks 2048-10239 of 512 bytes) on namespace 1 for
+# the cases through a partition; the table is wiped again at the end.
+# part_table DEV 0|1: write the table, or zeroes, to block 0
+part_table() {
+	{
+		head -c 446 /dev/zero
+		if [ "$2" = 1 ]; then
+			printf '\000\000\000\000\203\000\000\000'
+			printf '\000\010\000\000\000\040\000\000'
+			head -c 48 /dev/zero
+			printf '\125\252'
+		else
+			head -c 66 /dev/zero
+		fi
+	} | dd of="$1" bs=512 count=1 oflag=direct conv=notrunc 2>/dev/null
+	blockdev --rereadpt "$1"
+}
+if dev1=$(wait_ns_dev 1 30); then
+	part_table "$dev1" 1 || log "cannot write a partition table on $dev1"
+fi
+
 # run_edges TAG: one run of ioctl_edges, its records in $out/TAG.cases
 run_edges() {
+	local dev part=
 	: >"$out/$1.cases"
-	wait_ns_dev 1 30 >/dev/null || echo "# no namespace 1 on $1" >"$out/$1.log"
-	EDGES_RECORD=$out/$1.cases timeout -k 10 "$EDGES_TIMEOUT" "$edges" \
-		>>"$out/$1.log" 2>&1
+	if dev=$(wait_ns_dev 1 30); then
+		for _ in $(seq 30); do
+			[ -b "${dev}p1" ] && { part=${dev}p1; break; }
+			sleep 0.1
+		done
+	else
+		echo "# no namespace 1 on $1" >"$out/$1.log"
+	fi
+	EDGES_PART=$part EDGES_RECORD=$out/$1.cases \
+		timeout -k 10 "$EDGES_TIMEOUT" "$edges" >>"$out/$1.log" 2>&1
 	echo $? >"$out/$1.rc"
 }
 
 diff_drivers run_edges || skip_all "$DIFF_SKIP"
-wait_ns_dev 1 30 >/dev/null
+if dev1=$(wait_ns_dev 1 30); then
+	part_table "$dev1" 0 || log "cannot wipe the partition table of $dev1"
+fi
 
 # outcome TAG CASE: the record of CASE without "case NAME ", or "(none)"
 outcome() {
