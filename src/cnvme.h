@@ -308,6 +308,7 @@ struct cnvme_ctrl {
 	atomic_t fault_fail_enable;
 	atomic_t fault_cfs;
 	atomic_t fault_identify_ns;
+	u32 fault_enable_delay_ms;
 	bool fault_regs_gone;
 #endif
 };

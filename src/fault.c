@@ -13,6 +13,8 @@
  *                         surprise removal
  * csts_cfs                the next N reads of CSTS show Controller Fatal
  *                         Status
+ * enable_delay_ms         every controller enable waits this long first,
+ *                         as a slow controller would (0: none)
  * fail_identify_ns        the next N Identify Namespace commands of a
  *                         scan end as if the host had cancelled them
  *                         (Host Aborted, no DNR), without reaching the
@@ -25,6 +27,7 @@
  *                         bring-up gives up before Identify Controller
  */
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 
 #include "cnvme.h"
 
@@ -63,6 +66,8 @@ void cnvme_fault_ctrl_add(struct cnvme_ctrl *ctrl)
 	debugfs_create_bool("regs_gone", 0600, d, &ctrl->fault_regs_gone);
 	debugfs_create_atomic_t("fail_identify_ns", 0600, d,
 				&ctrl->fault_identify_ns);
+	debugfs_create_u32("enable_delay_ms", 0600, d,
+			   &ctrl->fault_enable_delay_ms);
 }
 
 void cnvme_fault_ctrl_del(struct cnvme_ctrl *ctrl)
@@ -91,6 +96,13 @@ bool cnvme_fault_drop_cqe(struct cnvme_queue *q, u16 cid)
 
 bool cnvme_fault_fail_enable(struct cnvme_ctrl *ctrl)
 {
+	u32 delay = READ_ONCE(ctrl->fault_enable_delay_ms);
+
+	if (delay) {
+		dev_warn(&ctrl->pdev->dev, "fault: enable delayed by %u ms\n",
+			 delay);
+		msleep(delay);
+	}
 	if (!cnvme_fault_take(&ctrl->fault_fail_enable))
 		return false;
 	dev_warn(&ctrl->pdev->dev, "fault: failing a controller enable\n");

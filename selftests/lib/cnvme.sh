@@ -327,3 +327,10 @@ wait_state() {
 kernel_oopsed() {
 	log_since "$1" | grep -E "BUG:|WARNING:|Oops|general protection|Call Trace|blocked for more than"
 }
+
+# now_ms: milliseconds since boot (busybox's date has no %N)
+now_ms() {
+	local up
+	read -r up _ </proc/uptime
+	echo $((${up%.*} * 1000 + 10#${up#*.} * 10))
+}
