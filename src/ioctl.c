@@ -294,9 +294,14 @@ static int cnvme_user_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 	ret = cnvme_parse_user_cmd(ns, &c, &uc, vec);
 	if (ret)
 		return ret;
-	/* 6.12's driver checks the partition rule for the 64-bit forms only */
+	/*
+	 * 6.12's driver checks the partition rule for the 64-bit I/O forms
+	 * only: its admin ioctls go to the controller's handler, which does
+	 * not know the node was a partition.
+	 */
 	if (CNVME_FINE_PERMISSIONS &&
-	    !cnvme_cmd_allowed(ns, &uc.cmd, partition && is64, open_for_write))
+	    !cnvme_cmd_allowed(ns, &uc.cmd, partition && is64 && ns,
+			       open_for_write))
 		return -EACCES;
 
 	if (ns) {
