@@ -150,12 +150,6 @@ static blk_status_t cnvme_prep_rq(struct cnvme_queue *nq, struct request *rq)
 	}
 
 	cnvme_reset_iod(iod);
-	/* only the queue-depth policy reads the count: no atomic otherwise */
-	if ((rq->cmd_flags & CNVME_REQ_MPATH) && ns->head &&
-	    READ_ONCE(ns->head->subsys->iopolicy) == CNVME_IOPOLICY_QD) {
-		atomic_inc(&nq->ctrl->nr_active);
-		iod->mpath_counted = true;
-	}
 	if (!(rq->rq_flags & RQF_DONTPREP)) {
 		iod->retries = 0;
 		rq->rq_flags |= RQF_DONTPREP;
@@ -197,6 +191,16 @@ static blk_status_t cnvme_prep_rq(struct cnvme_queue *nq, struct request *rq)
 		ret = cnvme_map_data(nq->ctrl, rq, true);
 		if (ret)
 			goto fail;
+	}
+	/*
+	 * Counted only once nothing can fail any more (release_rq uncounts
+	 * it); only the queue-depth policy reads the count: no atomic
+	 * otherwise.
+	 */
+	if ((rq->cmd_flags & CNVME_REQ_MPATH) && ns->head &&
+	    READ_ONCE(ns->head->subsys->iopolicy) == CNVME_IOPOLICY_QD) {
+		atomic_inc(&nq->ctrl->nr_active);
+		iod->mpath_counted = true;
 	}
 	blk_mq_start_request(rq);
 	return BLK_STS_OK;
@@ -391,6 +395,16 @@ static void cnvme_complete_rq(struct request *rq)
 		blk_mq_end_request(rq, BLK_STS_OK);
 		return;
 	}
+	/*
+	 * A multipath request that failed because of its path (the host
+	 * cancelled it for a reset, a path error) goes to another path at
+	 * once rather than waiting on this controller, as in the in-kernel
+	 * driver; only a final status (DNR, fail-fast) skips this.
+	 */
+	if ((rq->cmd_flags & CNVME_REQ_MPATH) &&
+	    !(iod->status & NVME_STATUS_DNR) && !blk_noretry_request(rq) &&
+	    iod->retries < cnvme_max_retries && cnvme_mpath_failover(rq))
+		return;
 	if (cnvme_should_retry(ctrl, rq, iod)) {
 		/* CRD: the controller asks for one of its retry delays */
 		u16 crd = (iod->status & NVME_STATUS_CRD) >> 11;
