@@ -7,9 +7,14 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/build/selftests}
 ksrc=$("$root/scripts/ksrc.sh")
 mkdir -p "$out/lib"
-for c in "$root"/selftests/cnvme/*.c; do
+# helpers/: programs the tests call, not tests themselves
+mkdir -p "$out/helpers"
+for c in "$root"/selftests/cnvme/*.c "$root"/selftests/cnvme/helpers/*.c; do
 	[ -e "$c" ] || continue
-	bin=$out/$(basename "$c" .c)
+	case $c in
+	*/helpers/*) bin=$out/helpers/$(basename "$c" .c) ;;
+	*) bin=$out/$(basename "$c" .c) ;;
+	esac
 	if [ ! -x "$bin" ] || [ "$c" -nt "$bin" ]; then
 		echo "  CC      selftests/$(basename "$c")"
 		gcc -static -O2 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -I"$ksrc/tools/testing/selftests" \

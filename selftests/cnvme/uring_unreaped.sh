@@ -18,7 +18,7 @@ cases=("reset with an unreaped polled completion finishes"
 tap_plan ${#cases[@]}
 need_data_topology ||
 	tap_skip_all "needs a namespace that stores data (TOPO=file)" "${cases[@]}"
-hold=${SELFTESTS:-/selftests}/uring_hold
+hold=${SELFTESTS:-/selftests}/helpers/uring_hold
 driver_reload poll_queues=1 ||
 	tap_skip_all "reload with poll_queues=1 failed" "${cases[@]}"
 
