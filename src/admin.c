@@ -35,7 +35,7 @@ static blk_status_t cnvme_admin_queue_rq(struct blk_mq_hw_ctx *hctx,
 	iod->bvec_len = 0;
 	iod->list = NULL;
 	iod->meta_dma = 0;
-	iod->cmd.common.command_id = rq->tag;
+	iod->cmd.common.command_id = cnvme_cid(rq, ++iod->genctr);
 	if (blk_rq_nr_phys_segments(rq)) {
 		ret = cnvme_map_data(q->ctrl, rq, false);
 		if (ret)

@@ -91,10 +91,29 @@ struct cnvme_queue {
 	dma_addr_t cq_dma;
 	int vector;		/* index into the PCI irq vectors, -1 if none */
 	bool live;		/* created on the controller */
+#ifdef CNVME_FAULT_INJECT
+	bool fault_replay_valid;	/* completion side */
+	struct nvme_completion fault_replay;
+#endif
 };
 
 /* The status code type and code of a status field, without More and DNR */
 #define CNVME_SCT_SC_MASK	0x7ff
+
+/*
+ * A command identifier: the request's tag in the low 12 bits, and in the
+ * top 4 the generation of its use, counted up at each submission, so
+ * that a late or duplicate completion of an earlier use of the tag is
+ * recognised (tags stay below 4096: queue depths are at most 4095).
+ */
+#define CNVME_CID_TAG_BITS	12
+#define CNVME_CID_TAG_MASK	(BIT(CNVME_CID_TAG_BITS) - 1)
+#define CNVME_CID_GEN_MASK	0xf
+
+static inline u16 cnvme_cid(struct request *rq, u8 gen)
+{
+	return (gen & CNVME_CID_GEN_MASK) << CNVME_CID_TAG_BITS | rq->tag;
+}
 
 /* Per-request private data (blk-mq pdu). */
 struct cnvme_iod {
@@ -104,6 +123,7 @@ struct cnvme_iod {
 	bool cancelled;		/* failed by the host, not the controller */
 	bool mpath_counted;	/* in ctrl->nr_active */
 	u8 retries;
+	u8 genctr;		/* uses of the tag; never reset */
 	bool aborted;		/* an Abort was sent for it */
 	bool use_sgl;
 	bool small_list;	/* list came from the small pool */
@@ -309,6 +329,7 @@ struct cnvme_ctrl {
 	atomic_t fault_cfs;
 	atomic_t fault_identify_ns;
 	u32 fault_enable_delay_ms;
+	atomic_t fault_replay_io;
 	bool fault_regs_gone;
 #endif
 };
@@ -360,6 +381,9 @@ bool cnvme_fault_drop_cqe(struct cnvme_queue *q, u16 cid);
 bool cnvme_fault_fail_enable(struct cnvme_ctrl *ctrl);
 u32 cnvme_fault_csts(struct cnvme_ctrl *ctrl, u32 csts);
 bool cnvme_fault_fail_identify_ns(struct cnvme_ctrl *ctrl, u32 nsid);
+bool cnvme_fault_replay_cqe(struct cnvme_queue *q,
+			    const struct nvme_completion *cqe,
+			    struct nvme_completion *dup);
 
 static inline bool cnvme_fault_regs_gone(struct cnvme_ctrl *ctrl)
 {
@@ -393,6 +417,13 @@ static inline u32 cnvme_fault_csts(struct cnvme_ctrl *ctrl, u32 csts)
 
 static inline bool cnvme_fault_fail_identify_ns(struct cnvme_ctrl *ctrl,
 						u32 nsid)
+{
+	return false;
+}
+
+static inline bool cnvme_fault_replay_cqe(struct cnvme_queue *q,
+					  const struct nvme_completion *cqe,
+					  struct nvme_completion *dup)
 {
 	return false;
 }

@@ -13,6 +13,11 @@
  *                         surprise removal
  * csts_cfs                the next N reads of CSTS show Controller Fatal
  *                         Status
+ * replay_io_completions   the next N I/O completions are delivered once
+ *                         more, just before the next completion of their
+ *                         queue, as a late duplicate from the controller
+ *                         would be: by then the tag may carry a newer
+ *                         command
  * enable_delay_ms         every controller enable waits this long first,
  *                         as a slow controller would (0: none)
  * fail_identify_ns        the next N Identify Namespace commands of a
@@ -68,6 +73,8 @@ void cnvme_fault_ctrl_add(struct cnvme_ctrl *ctrl)
 				&ctrl->fault_identify_ns);
 	debugfs_create_u32("enable_delay_ms", 0600, d,
 			   &ctrl->fault_enable_delay_ms);
+	debugfs_create_atomic_t("replay_io_completions", 0600, d,
+				&ctrl->fault_replay_io);
 }
 
 void cnvme_fault_ctrl_del(struct cnvme_ctrl *ctrl)
@@ -124,4 +131,30 @@ bool cnvme_fault_fail_identify_ns(struct cnvme_ctrl *ctrl, u32 nsid)
 	dev_warn(&ctrl->pdev->dev, "fault: Identify Namespace %u ends as cancelled\n",
 		 nsid);
 	return true;
+}
+
+/*
+ * Called for each new entry of @q's CQ, under the CQ's serialisation:
+ * true, with @dup filled, when a completion kept earlier is to be
+ * delivered again now; keeps @cqe when a replay is asked for.
+ */
+bool cnvme_fault_replay_cqe(struct cnvme_queue *q,
+			    const struct nvme_completion *cqe,
+			    struct nvme_completion *dup)
+{
+	bool have = q->fault_replay_valid;
+
+	if (!q->qid)
+		return false;
+	if (have) {
+		*dup = q->fault_replay;
+		q->fault_replay_valid = false;
+		dev_warn(&q->ctrl->pdev->dev, "fault: replaying the completion of qid %u command id %#x\n",
+			 q->qid, dup->command_id);
+	}
+	if (cnvme_fault_take(&q->ctrl->fault_replay_io)) {
+		q->fault_replay = *cqe;
+		q->fault_replay_valid = true;
+	}
+	return have;
 }

@@ -184,7 +184,7 @@ static blk_status_t cnvme_prep_rq(struct cnvme_queue *nq, struct request *rq)
 	if (ret)
 		goto fail;
 
-	cmd->common.command_id = rq->tag;
+	cmd->common.command_id = cnvme_cid(rq, ++iod->genctr);
 	if (blk_rq_nr_phys_segments(rq) &&
 	    (req_op(rq) == REQ_OP_READ || req_op(rq) == REQ_OP_WRITE ||
 	     blk_rq_is_passthrough(rq))) {
@@ -463,7 +463,7 @@ static enum rq_end_io_ret cnvme_abort_endio(struct request *rq,
 static int cnvme_send_abort(struct cnvme_ctrl *ctrl, struct cnvme_queue *nq,
 			    struct request *rq)
 {
-	struct cnvme_iod *aiod;
+	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq), *aiod;
 	struct request *abort;
 
 	abort = blk_mq_alloc_request(ctrl->admin_q, REQ_OP_DRV_OUT,
@@ -473,7 +473,8 @@ static int cnvme_send_abort(struct cnvme_ctrl *ctrl, struct cnvme_queue *nq,
 	aiod = blk_mq_rq_to_pdu(abort);
 	memset(&aiod->cmd, 0, sizeof(aiod->cmd));
 	aiod->cmd.abort.opcode = nvme_admin_abort_cmd;
-	aiod->cmd.abort.cid = rq->tag;
+	/* the identifier of this use of the tag, generation included */
+	aiod->cmd.abort.cid = iod->cmd.common.command_id;
 	aiod->cmd.abort.sqid = cpu_to_le16(nq->qid);
 	abort->end_io = cnvme_abort_endio;
 	abort->end_io_data = ctrl;

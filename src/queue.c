@@ -141,23 +141,23 @@ static void cnvme_complete_cqe(struct cnvme_queue *q,
 			       struct nvme_completion *cqe,
 			       struct io_comp_batch *iob)
 {
-	u16 cid = cqe->command_id;
+	u16 cid = cqe->command_id, tag = cid & CNVME_CID_TAG_MASK;
 	struct cnvme_iod *iod;
 	struct request *rq;
 
-	if (unlikely(cid >= q->depth)) {
-		dev_warn_ratelimited(&q->ctrl->pdev->dev,
-				     "queue %u: completion for invalid command id %u\n",
-				     q->qid, cid);
-		return;
-	}
 	if (unlikely(!q->qid && cid == CNVME_AEN_CID)) {
 		cnvme_aen_complete(q->ctrl, cqe);
 		return;
 	}
+	if (unlikely(tag >= q->depth)) {
+		dev_warn_ratelimited(&q->ctrl->pdev->dev,
+				     "queue %u: completion for invalid command id %#x\n",
+				     q->qid, cid);
+		return;
+	}
 	if (unlikely(cnvme_fault_drop_cqe(q, cid)))
 		return;
-	rq = blk_mq_tag_to_rq(cnvme_queue_tags(q), cid);
+	rq = blk_mq_tag_to_rq(cnvme_queue_tags(q), tag);
 	if (unlikely(!rq)) {
 		dev_warn_ratelimited(&q->ctrl->pdev->dev,
 				     "queue %u: completion for unknown command id %u (head %u, phase %u, status %#x)\n",
@@ -166,6 +166,26 @@ static void cnvme_complete_cqe(struct cnvme_queue *q,
 		return;
 	}
 	iod = blk_mq_rq_to_pdu(rq);
+	/*
+	 * A completion of an earlier use of the tag, or of a command that
+	 * is not in flight (already completed, cancelled, or never sent):
+	 * the controller repeated itself or answered late.  Never complete
+	 * whatever request holds the tag now.
+	 */
+	if (unlikely(cid != iod->cmd.common.command_id ||
+		     blk_mq_rq_state(rq) != MQ_RQ_IN_FLIGHT)) {
+		dev_warn_ratelimited(&q->ctrl->pdev->dev,
+				     "queue %u: stale completion for command id %#x (tag now %#x, %s): ignored\n",
+				     q->qid, cid, iod->cmd.common.command_id,
+				     blk_mq_rq_state(rq) == MQ_RQ_IN_FLIGHT ?
+				     "in flight" : "not in flight");
+		return;
+	}
+	/*
+	 * Taken: a repeat of this entry (before a batch of completions ends
+	 * the request, it is still in flight) no longer matches.
+	 */
+	iod->cmd.common.command_id = cid ^ (CNVME_CID_GEN_MASK << CNVME_CID_TAG_BITS);
 	iod->status = le16_to_cpu(cqe->status) >> 1;
 	iod->result = cqe->result;
 	/*
@@ -209,9 +229,14 @@ int cnvme_process_cq(struct cnvme_queue *q, struct io_comp_batch *iob)
 	int found = 0;
 
 	while (cnvme_cqe_pending(q)) {
+		struct nvme_completion *cqe = &q->cqes[q->cq_head];
+		struct nvme_completion dup;
+
 		/* the rest of the entry is valid only once the phase matches */
 		dma_rmb();
-		cnvme_complete_cqe(q, &q->cqes[q->cq_head], iob);
+		if (unlikely(cnvme_fault_replay_cqe(q, cqe, &dup)))
+			cnvme_complete_cqe(q, &dup, iob);
+		cnvme_complete_cqe(q, cqe, iob);
 		if (++q->cq_head == q->cq_depth) {
 			q->cq_head = 0;
 			q->cq_phase ^= 1;
