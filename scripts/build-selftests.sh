@@ -17,7 +17,10 @@ for c in "$root"/selftests/cnvme/*.c "$root"/selftests/cnvme/helpers/*.c; do
 	esac
 	if [ ! -x "$bin" ] || [ "$c" -nt "$bin" ]; then
 		echo "  CC      selftests/$(basename "$c")"
-		gcc -static -O2 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -I"$ksrc/tools/testing/selftests" \
+		# *_m32.c: a 32-bit program (compat syscalls; gcc-multilib)
+		m32=
+		case $c in *_m32.c) m32=-m32 ;; esac
+		gcc $m32 -static -O2 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -I"$ksrc/tools/testing/selftests" \
 			-I"$root/uapi" -o "$bin" "$c" -lpthread
 	fi
 done

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 pkgs=(
-	build-essential libc6-dev kmod cpio xz-utils gzip perl python3
+	build-essential libc6-dev gcc-multilib kmod cpio xz-utils gzip perl python3
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	linux-source-6.12
