@@ -583,6 +583,7 @@ struct cnvme_user_cmd {
 };
 
 struct cnvme_uring_cmd;
+void __user *cnvme_user_ptr(u64 addr);
 int cnvme_parse_user_cmd(struct cnvme_ns *ns, const struct cnvme_uring_cmd *c,
 			 struct cnvme_user_cmd *uc, bool vec);
 long cnvme_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg);

@@ -18,7 +18,8 @@
 #include "compat.h"
 #include <linux/cnvme_ioctl.h>
 
-static void __user *cnvme_user_ptr(u64 addr)
+/* A user pointer from a 64-bit field: a 32-bit caller's has 32 bits. */
+void __user *cnvme_user_ptr(u64 addr)
 {
 	if (in_compat_syscall())
 		addr = (u32)addr;

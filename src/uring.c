@@ -173,7 +173,7 @@ static int cnvme_uring_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 							  GFP_KERNEL);
 		} else {
 			ret = blk_rq_map_user_io(rq, NULL,
-						 u64_to_user_ptr(uc.addr),
+						 cnvme_user_ptr(uc.addr),
 						 uc.data_len, GFP_KERNEL, vec, 0,
 						 false, rq_data_dir(rq));
 		}
