@@ -24,17 +24,7 @@ mark=$(log_mark)
 
 format() {
 	local fpid
-	echo 1 >"$FAULTS/$ctrl/drop_io_completions"
-	# (tap_check runs each case in a subshell: the outcome goes to a file)
-	rm -f /tmp/fr.ddrc
-	(dd if="$dev" of=/dev/null bs=4096 skip=10 count=1 iflag=direct \
-		2>/tmp/fr.dd; echo $? >/tmp/fr.ddrc) &
-	for _ in $(seq 50); do
-		[ "$(cat "$FAULTS/$ctrl/drop_io_completions")" = 0 ] && break
-		sleep 0.1
-	done
-	[ "$(cat "$FAULTS/$ctrl/drop_io_completions")" = 0 ] ||
-		{ echo "the completion was not dropped"; return 1; }
+	stuck_read "$ctrl" "$dev" 10 /tmp/fr.dd || return 1
 	# Format NVM (80h), LBA format 0, no secure erase
 	nvme admin-passthru /dev/"$ctrl" --opcode=0x80 --namespace-id=1 \
 		--cdw10=0 >/tmp/fr.fmt 2>&1 &
@@ -53,12 +43,9 @@ format() {
 tap_check "${cases[0]}" format
 
 read_done() {
-	for _ in $(seq 100); do
-		[ -s /tmp/fr.ddrc ] && break
-		sleep 0.1
-	done
-	[ -s /tmp/fr.ddrc ] || { echo "the read is still waiting"; return 1; }
-	[ "$(cat /tmp/fr.ddrc)" = 0 ] || { cat /tmp/fr.dd; return 1; }
+	local rc
+	rc=$(wait_rc /tmp/fr.dd 10) || { echo "the read is still waiting"; return 1; }
+	[ "$rc" = 0 ] || { cat /tmp/fr.dd.err; return 1; }
 	log_since "$mark" | grep -q "resetting" || { echo "no reset happened"; return 1; }
 	! kernel_oopsed "$mark"
 }

@@ -1843,6 +1843,16 @@ static struct res ring_cmd(struct ring *r, int fd, __u32 cmd_op,
 	alarm(10);
 	ret = syscall(__NR_io_uring_enter, r->fd, 1, 1,
 		      IORING_ENTER_GETEVENTS, NULL, 0);
+	/*
+	 * On a polled ring one enter may return before the completion is
+	 * posted (the polling loop yields when the task must reschedule,
+	 * and a completion made by task work is posted by a later poll):
+	 * enter again until it is, or the alarm.
+	 */
+	while (ret >= 0 && (r->p.flags & IORING_SETUP_IOPOLL) &&
+	       *cq_head == __atomic_load_n(cq_tail, __ATOMIC_ACQUIRE))
+		ret = syscall(__NR_io_uring_enter, r->fd, 0, 1,
+			      IORING_ENTER_GETEVENTS, NULL, 0);
 	alarm(0);
 	if (ret < 0) {
 		out.err = errno;

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "linux/cnvme_ioctl.h"
+#include "tap_plain.h"
 
 #define NSID		3
 #define LBS		4096
@@ -34,18 +35,6 @@
 #define OP_WRITE	0x01
 #define OP_READ		0x02
 
-static int n, failed;
-
-static void tap(int ok, const char *name, const char *why)
-{
-	n++;
-	if (ok) {
-		printf("ok %d %s\n", n, name);
-		return;
-	}
-	failed++;
-	printf("not ok %d %s\n# %s\n", n, name, why);
-}
 
 static int read_attr(const char *disk, const char *attr, char *buf, int len)
 {
@@ -149,9 +138,9 @@ int main(void)
 
 	printf("TAP version 13\n1..4\n");
 	if (!topo || strcmp(topo, "meta") || find_disk(disk, sizeof(disk))) {
-		for (n = 1; n <= 4; n++)
+		for (int i = 1; i <= 4; i++)
 			printf("ok %d # SKIP needs the meta topology's NSID 3 (4096+8 interleaved)\n",
-			       n);
+			       i);
 		return 4;
 	}
 	read_attr(disk, "queue/logical_block_size", v, sizeof(v));
@@ -172,5 +161,5 @@ int main(void)
 	round_trip(fd, 0, 0, "one block: 4104 bytes written and read back");
 	round_trip(fd, 1, 512, "two blocks across pages: 8208 bytes back");
 	close(fd);
-	return failed ? 1 : 0;
+	return tap_failed ? 1 : 0;
 }

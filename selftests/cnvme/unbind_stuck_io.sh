@@ -23,18 +23,7 @@ dd if=/dev/urandom of=/tmp/u.data bs=4096 count=4 2>/dev/null
 dd if=/tmp/u.data of="$dev" bs=4096 seek=40 oflag=direct conv=notrunc 2>/dev/null
 
 unbind() {
-	echo 1 >"$FAULTS/$ctrl/drop_io_completions"
-	# (tap_check runs each case in a subshell: the outcome goes to a file)
-	rm -f /tmp/u.ddrc
-	(dd if="$dev" of=/dev/null bs=4096 skip=40 count=1 iflag=direct \
-		2>/tmp/u.dd; echo $? >/tmp/u.ddrc) &
-	# the read is in flight and its completion lost
-	for _ in $(seq 50); do
-		[ "$(cat "$FAULTS/$ctrl/drop_io_completions")" = 0 ] && break
-		sleep 0.1
-	done
-	[ "$(cat "$FAULTS/$ctrl/drop_io_completions")" = 0 ] ||
-		{ echo "the completion was not dropped"; return 1; }
+	stuck_read "$ctrl" "$dev" 40 /tmp/u.dd || return 1
 	echo "$pci" >/sys/bus/pci/drivers/cnvme/unbind &
 	upid=$!
 	for _ in $(seq 300); do
@@ -50,17 +39,13 @@ unbind() {
 }
 tap_check "${cases[0]}" unbind
 
-stuck_read() {
-	for _ in $(seq 100); do
-		[ -s /tmp/u.ddrc ] && break
-		sleep 0.1
-	done
-	[ -s /tmp/u.ddrc ] || { echo "the read is still waiting"; return 1; }
-	[ "$(cat /tmp/u.ddrc)" != 0 ] ||
-		{ echo "the read succeeded on a removed controller"; return 1; }
+read_failed() {
+	local rc
+	rc=$(wait_rc /tmp/u.dd 10) || { echo "the read is still waiting"; return 1; }
+	[ "$rc" != 0 ] || { echo "the read succeeded on a removed controller"; return 1; }
 	! kernel_oopsed "$mark"
 }
-tap_check "${cases[1]}" stuck_read
+tap_check "${cases[1]}" read_failed
 
 rebind() {
 	echo "$pci" >/sys/bus/pci/drivers/cnvme/bind || return 1

@@ -25,21 +25,10 @@
 #include <unistd.h>
 
 #include "linux/cnvme_ioctl.h"
+#include "tap_plain.h"
 
 #define GARBAGE	(0xdeadbeefULL << 32)
 
-static int n, failed;
-
-static void tap(int ok, const char *name, const char *why)
-{
-	n++;
-	if (ok) {
-		printf("ok %d %s\n", n, name);
-		return;
-	}
-	failed++;
-	printf("not ok %d %s\n# %s\n", n, name, why);
-}
 
 /* /dev/ngXnY of namespace 1 */
 static int find_ng(char *out, int len)
@@ -174,5 +163,5 @@ int main(void)
 	snprintf(why, sizeof(why), "ret %d (%s)", r, r < 0 ? strerror(errno) : "-");
 	tap(r == 0, "IO64 ioctl read, data pointer with high garbage", why);
 	close(fd);
-	return failed ? 1 : 0;
+	return tap_failed ? 1 : 0;
 }

@@ -334,3 +334,32 @@ now_ms() {
 	read -r up _ </proc/uptime
 	echo $((${up%.*} * 1000 + 10#${up#*.} * 10))
 }
+
+# stuck_read CTRL DEV BLOCK OUT: a 4 KiB direct read of DEV at BLOCK
+# whose completion CTRL loses (fault point drop_io_completions), left in
+# the background; its exit status goes to OUT.rc and its messages to
+# OUT.err (tap_check runs each case in a subshell: a pid would not
+# reach the next case).  Fails when the completion was not dropped.
+stuck_read() {
+	rm -f "$4.rc"
+	echo 1 >"$FAULTS/$1/drop_io_completions"
+	(dd if="$2" of=/dev/null bs=4096 skip="$3" count=1 iflag=direct \
+		2>"$4.err"; echo $? >"$4.rc") &
+	for _ in $(seq 50); do
+		[ "$(cat "$FAULTS/$1/drop_io_completions")" = 0 ] && return 0
+		sleep 0.1
+	done
+	echo "the completion was not dropped"
+	return 1
+}
+
+# wait_rc OUT SECONDS: until OUT.rc exists; prints its status
+wait_rc() {
+	local n=$(($2 * 10))
+	while [ "$n" -gt 0 ]; do
+		[ -s "$1.rc" ] && { cat "$1.rc"; return 0; }
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
