@@ -6,10 +6,11 @@
 # on the admin queue metadata is refused with EINVAL.
 . "${SELFTESTS:-/selftests}/lib/cnvme.sh"
 
-tap_plan 4
+tap_plan 5
 if [ "$TOPO" != meta ]; then
 	for t in "write with metadata" "read back data and metadata" "admin metadata refused" \
-		"metadata buffer shorter than the command moves"; do
+		"metadata buffer shorter than the command moves" \
+		"no metadata buffer for a command that moves metadata"; do
 		tap_skip "$t" "needs the meta topology"
 	done
 	tap_exit
@@ -40,10 +41,21 @@ short() {
 		--read 2>&1)
 	echo "$out" | grep -q "Invalid argument" || { echo "$out"; return 1; }
 }
+# the same read with no metadata buffer at all: the controller would
+# write 32 bytes of metadata to bus address 0 (MPTR 0)
+none() {
+	local out
+	out=$(nvme io-passthru "$dev" --opcode=0x2 --namespace-id=2 \
+		--cdw10=100 --cdw12=3 --data-len=16384 --read 2>&1)
+	echo "$out" | grep -q "Invalid argument" || { echo "$out"; return 1; }
+}
 if [ "$DRIVER" = cnvme ]; then
 	tap_check "metadata buffer shorter than the command moves: EINVAL" short
+	tap_check "no metadata buffer for a command that moves metadata: EINVAL" none
 else
 	tap_skip "metadata buffer shorter than the command moves: EINVAL" \
+		"cnvme's own check"
+	tap_skip "no metadata buffer for a command that moves metadata: EINVAL" \
 		"cnvme's own check"
 fi
 # metadata on the admin queue: EINVAL before anything is sent.  Debian's
