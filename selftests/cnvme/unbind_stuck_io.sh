@@ -10,7 +10,9 @@
 
 cases=("unbind with a lost I/O completion finishes"
 	"the stuck read fails, no kernel warning"
-	"rebind: live, data intact")
+	"rebind: live, data intact"
+	"the same with a fatal controller status (CSTS.CFS) at the timeout"
+	"rebind: live again")
 tap_plan ${#cases[@]}
 why=$(need_faults) || tap_skip_all "$why" "${cases[@]}"
 driver_reload io_timeout=3 admin_timeout=5 ||
@@ -55,5 +57,31 @@ rebind() {
 		cmp /tmp/u.data /tmp/u.back
 }
 tap_check "${cases[2]}" rebind
+
+# CFS seen at the timeout asks for a reset, which removal refuses: the
+# controller must be stopped all the same (before, the timer was re-armed
+# for ever)
+fatal() {
+	local rc
+	ctrl=$(ctrl_names | head -n 1)
+	stuck_read "$ctrl" "$dev" 40 /tmp/u.cfs || return 1
+	echo 100000 >"$FAULTS/$ctrl/csts_cfs"
+	echo "$pci" >/sys/bus/pci/drivers/cnvme/unbind &
+	upid=$!
+	for _ in $(seq 300); do
+		kill -0 "$upid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$upid" 2>/dev/null; then
+		echo "unbind still running after 30 s"
+		log_since "$mark" | tail -n 20
+		return 1
+	fi
+	rc=$(wait_rc /tmp/u.cfs 10) || { echo "the read is still waiting"; return 1; }
+	[ "$rc" != 0 ] || { echo "the read succeeded on a removed controller"; return 1; }
+	! kernel_oopsed "$mark"
+}
+tap_check "${cases[3]}" fatal
+tap_check "${cases[4]}" rebind
 driver_reload >/dev/null 2>&1 || log "reload with default parameters failed"
 tap_exit
