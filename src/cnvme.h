@@ -109,6 +109,8 @@ struct cnvme_queue {
 #define CNVME_CID_TAG_BITS	12
 #define CNVME_CID_TAG_MASK	(BIT(CNVME_CID_TAG_BITS) - 1)
 #define CNVME_CID_GEN_MASK	0xf
+/* the stored identifier of a request whose completion was taken */
+#define CNVME_CID_TAKEN		0xffff
 
 static inline u16 cnvme_cid(struct request *rq, u8 gen)
 {

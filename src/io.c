@@ -396,12 +396,14 @@ static void cnvme_complete_rq(struct request *rq)
 		return;
 	}
 	/*
-	 * A multipath request that failed because of its path (the host
-	 * cancelled it for a reset, a path error) goes to another path at
-	 * once rather than waiting on this controller, as in the in-kernel
-	 * driver; only a final status (DNR, fail-fast) skips this.
+	 * A multipath request the host cancelled (its controller is being
+	 * reset) goes to another path at once rather than waiting on this
+	 * controller, as in the in-kernel driver; only a final status (DNR,
+	 * fail-fast, retries used up) skips this.  Path errors the
+	 * controller reports keep the retry rules and their delay: without
+	 * ANA state the head could pick the same path again at once.
 	 */
-	if ((rq->cmd_flags & CNVME_REQ_MPATH) &&
+	if ((rq->cmd_flags & CNVME_REQ_MPATH) && iod->cancelled &&
 	    !(iod->status & NVME_STATUS_DNR) && !blk_noretry_request(rq) &&
 	    iod->retries < cnvme_max_retries && cnvme_mpath_failover(rq))
 		return;
@@ -547,6 +549,10 @@ static enum blk_eh_timer_return cnvme_timeout(struct request *rq)
 reset:
 	if (cnvme_schedule_reset(ctrl))
 		return BLK_EH_DONE;
+	/* no reset during removal: stop the controller instead (above) */
+	if (cnvme_state(ctrl) == CNVME_STATE_DELETING &&
+	    cnvme_stop_for_removal(ctrl))
+		return BLK_EH_DONE;
 	return BLK_EH_RESET_TIMER;
 }
 
@@ -649,6 +655,8 @@ void cnvme_io_tagset_free(struct cnvme_ctrl *ctrl)
 {
 	if (!ctrl->tagset_ready)
 		return;
+	/* an io_uring poller reads the tags under RCU (uring.c) */
+	synchronize_rcu();
 	blk_mq_free_tag_set(&ctrl->tagset);
 	ctrl->tagset_ready = false;
 }

@@ -43,39 +43,57 @@ struct cnvme_umeta {
 	void __user *ubuf;
 };
 
+/*
+ * The metadata bytes an I/O command moves on @ns: a read, write or
+ * compare moves ms bytes per block into or out of MPTR, unless the
+ * controller inserts and strips PI that is all the metadata (PRACT).
+ * 0 for anything else.
+ */
+static u32 cnvme_umeta_need(struct cnvme_ns *ns, const struct nvme_command *c)
+{
+	u32 cdw12 = le32_to_cpu(c->common.cdw12);
+
+	if (!ns || !ns->meta_separate)
+		return 0;
+	switch (c->common.opcode) {
+	case nvme_cmd_read:
+	case nvme_cmd_write:
+	case nvme_cmd_compare:
+		break;
+	default:
+		return 0;
+	}
+	if ((cdw12 & ((u32)NVME_RW_PRINFO_PRACT << 16)) && ns->pi_type &&
+	    ns->ms == sizeof(struct t10_pi_tuple))
+		return 0;
+	return ((cdw12 & 0xffff) + 1) * ns->ms;
+}
+
 int cnvme_umeta_map(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 		    struct cnvme_user_cmd *uc, struct cnvme_umeta **out)
 {
 	struct device *dev = &ctrl->pdev->dev;
+	u32 need = cnvme_umeta_need(ns, &uc->cmd);
 	struct cnvme_umeta *m;
-	u32 need;
 	int ret;
 
 	*out = NULL;
+	/*
+	 * No buffer, or a shorter one, for metadata the command moves: the
+	 * controller would write to bus address 0 or past the bounce buffer.
+	 * (Metadata is mapped only together with a data buffer.)
+	 */
+	if (need && (!uc->metadata || uc->metadata_len < need ||
+		     !uc->addr || !uc->data_len)) {
+		dev_warn_ratelimited(dev, "%s: metadata buffer of %u bytes, the command moves %u: refused\n",
+				     ns->disk->disk_name,
+				     uc->metadata ? uc->metadata_len : 0, need);
+		return -EINVAL;
+	}
 	if (!uc->metadata || !uc->metadata_len || !uc->addr || !uc->data_len)
 		return 0;
 	if (!ns || !ns->meta_separate)
 		return -EINVAL;
-	/*
-	 * A read, write or compare moves ms bytes per block into or out of
-	 * the buffer: a shorter one would be overrun by the device.
-	 */
-	switch (uc->cmd.common.opcode) {
-	case nvme_cmd_read:
-	case nvme_cmd_write:
-	case nvme_cmd_compare:
-		need = ((le32_to_cpu(uc->cmd.common.cdw12) & 0xffff) + 1) *
-		       ns->ms;
-		if (uc->metadata_len < need) {
-			dev_warn_ratelimited(dev, "%s: metadata buffer of %u bytes, the command moves %u: refused\n",
-					     ns->disk->disk_name,
-					     uc->metadata_len, need);
-			return -EINVAL;
-		}
-		break;
-	default:
-		break;
-	}
 
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)

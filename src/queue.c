@@ -183,9 +183,10 @@ static void cnvme_complete_cqe(struct cnvme_queue *q,
 	}
 	/*
 	 * Taken: a repeat of this entry (before a batch of completions ends
-	 * the request, it is still in flight) no longer matches.
+	 * the request, it is still in flight) no longer matches; no entry
+	 * that gets this far carries CNVME_CID_TAKEN (its tag is too high).
 	 */
-	iod->cmd.common.command_id = cid ^ (CNVME_CID_GEN_MASK << CNVME_CID_TAG_BITS);
+	iod->cmd.common.command_id = CNVME_CID_TAKEN;
 	iod->status = le16_to_cpu(cqe->status) >> 1;
 	iod->result = cqe->result;
 	/*

@@ -47,10 +47,17 @@ void cnvme_dev_disable(struct cnvme_ctrl *ctrl, bool shutdown)
 	u32 csts = cnvme_readl(ctrl, NVME_REG_CSTS);
 	bool present = csts != ~0U;
 	bool enabled = present && (csts & NVME_CSTS_RDY);
+	bool drained = false;
 	unsigned int i;
 
-	if (shutdown && enabled)
+	if (shutdown && enabled) {
 		cnvme_drain_io(ctrl, cnvme_shutdown_timeout * HZ);
+		drained = true;
+		/* an I/O timeout during the drain may have stopped it */
+		csts = cnvme_readl(ctrl, NVME_REG_CSTS);
+		present = csts != ~0U;
+		enabled = present && (csts & NVME_CSTS_RDY);
+	}
 	cnvme_quiesce_io(ctrl);
 	if (shutdown && enabled)
 		cnvme_delete_io_queues(ctrl);
@@ -69,7 +76,7 @@ void cnvme_dev_disable(struct cnvme_ctrl *ctrl, bool shutdown)
 	cnvme_cancel_all_io(ctrl);
 	cnvme_admin_cancel_all(ctrl);
 	cnvme_aen_disarm(ctrl);
-	if (shutdown && enabled)
+	if (drained)
 		cnvme_drain_io_end(ctrl);
 }
 
@@ -131,6 +138,8 @@ bool cnvme_stop_for_removal(struct cnvme_ctrl *ctrl)
 	if (cnvme_readl(ctrl, NVME_REG_CSTS) != ~0U)
 		cnvme_disable_ctrl(ctrl);
 	cnvme_sync_io_irqs(ctrl);
+	/* what the controller finished completes; only the rest is cancelled */
+	cnvme_reap_io_queues(ctrl);
 	cnvme_cancel_all_io(ctrl);
 	cnvme_admin_cancel_all(ctrl);
 	return true;
