@@ -23,22 +23,15 @@ dev=$(wait_ns_dev 1 30) || tap_skip_all "no namespace 1" "${cases[@]}"
 mark=$(log_mark)
 
 format() {
-	local fpid
 	stuck_read "$ctrl" "$dev" 10 /tmp/fr.dd || return 1
 	# Format NVM (80h), LBA format 0, no secure erase
-	nvme admin-passthru /dev/"$ctrl" --opcode=0x80 --namespace-id=1 \
-		--cdw10=0 >/tmp/fr.fmt 2>&1 &
-	fpid=$!
-	for _ in $(seq 600); do
-		kill -0 "$fpid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$fpid" 2>/dev/null; then
-		echo "the Format is still waiting after 60 s (state $(ctrl_state "$ctrl"))"
+	if ! within 60 sh -c "nvme admin-passthru /dev/$ctrl --opcode=0x80 \
+		--namespace-id=1 --cdw10=0 >/tmp/fr.fmt 2>&1"; then
+		echo "the Format failed or is still waiting (state $(ctrl_state "$ctrl"))"
+		cat /tmp/fr.fmt
 		log_since "$mark" | tail -n 20
 		return 1
 	fi
-	wait "$fpid" || { cat /tmp/fr.fmt; return 1; }
 }
 tap_check "${cases[0]}" format
 

@@ -38,7 +38,8 @@ failover() {
 	for i in $(seq 0 63); do
 		rm -f /tmp/mf.rc
 		(dd if="$head" of=/tmp/mf.back bs=4096 skip="$i" count=1 \
-			iflag=direct 2>/dev/null; echo $? >/tmp/mf.rc) &
+			iflag=direct 2>/dev/null; echo $? >/tmp/mf.rc) \
+			>/dev/null 2>&1 </dev/null &
 		sleep 0.3
 		[ "$(cat "$FAULTS/$a/drop_io_completions")" = 0 ] && break
 		wait
@@ -48,7 +49,7 @@ failover() {
 	[ ! -s /tmp/mf.rc ] || { echo "the read on $a was not stuck"; return 1; }
 	echo "$i" >/tmp/mf.block
 	t0=$(now_ms)
-	echo 1 >/sys/class/nvme/"$a"/reset_controller &
+	echo 1 >/sys/class/nvme/"$a"/reset_controller 2>/dev/null &
 	for _ in $(seq 150); do
 		[ -s /tmp/mf.rc ] && break
 		sleep 0.1

@@ -26,19 +26,9 @@ dd if=/tmp/u.data of="$dev" bs=4096 seek=40 oflag=direct conv=notrunc 2>/dev/nul
 
 # unbind_within: the unbind of $pci finishes within 30 s
 unbind_within() {
-	local upid
-	echo "$pci" >/sys/bus/pci/drivers/cnvme/unbind &
-	upid=$!
-	for _ in $(seq 300); do
-		kill -0 "$upid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$upid" 2>/dev/null; then
-		echo "unbind still running after 30 s"
-		log_since "$mark" | tail -n 20
-		return 1
-	fi
-	wait "$upid"
+	within 30 sh -c "echo $pci >/sys/bus/pci/drivers/cnvme/unbind" && return 0
+	log_since "$mark" | tail -n 20
+	return 1
 }
 
 unbind() {

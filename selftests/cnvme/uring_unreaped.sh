@@ -42,20 +42,6 @@ start_hold() {
 	sleep 1
 }
 
-# within SECONDS COMMAND...: COMMAND finished within SECONDS (it runs on)
-within() {
-	local s=$1 pid
-	shift
-	"$@" &
-	pid=$!
-	for _ in $(seq $((s * 10))); do
-		kill -0 "$pid" 2>/dev/null || { wait "$pid"; return; }
-		sleep 0.1
-	done
-	echo "'$*' still running after $s s"
-	return 1
-}
-
 reap() {
 	kill -USR1 "$(cat /tmp/hold.pid)" 2>/dev/null
 	for _ in $(seq 150); do

@@ -343,8 +343,9 @@ now_ms() {
 stuck_read() {
 	rm -f "$4.rc"
 	echo 1 >"$FAULTS/$1/drop_io_completions"
+	# (not on tap_check's output pipe: a stuck read would hang the case)
 	(dd if="$2" of=/dev/null bs=4096 skip="$3" count=1 iflag=direct \
-		2>"$4.err"; echo $? >"$4.rc") &
+		2>"$4.err"; echo $? >"$4.rc") >/dev/null 2>&1 </dev/null &
 	for _ in $(seq 50); do
 		[ "$(cat "$FAULTS/$1/drop_io_completions")" = 0 ] && return 0
 		sleep 0.1
@@ -361,5 +362,28 @@ wait_rc() {
 		sleep 0.1
 		n=$((n - 1))
 	done
+	return 1
+}
+
+# within SECONDS COMMAND...: COMMAND, run in the background, finished
+# within SECONDS with status 0; a command still running then is left
+# running (it may be stuck in the kernel) and within fails, saying so.
+# Its output goes through a file: a stuck command holding tap_check's
+# output pipe would hang the test instead of failing it.
+within() {
+	local s=$1 pid rc
+	shift
+	"$@" >/tmp/within.out 2>&1 </dev/null &
+	pid=$!
+	for _ in $(seq $((s * 10))); do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			wait "$pid"
+			rc=$?
+			cat /tmp/within.out
+			return $rc
+		fi
+		sleep 0.1
+	done
+	echo "'$*' still running after $s s"
 	return 1
 }
