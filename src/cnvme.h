@@ -332,6 +332,7 @@ struct cnvme_ctrl {
 	atomic_t fault_identify_ns;
 	u32 fault_enable_delay_ms;
 	atomic_t fault_replay_io;
+	u32 fault_max_ioqs;
 	bool fault_regs_gone;
 #endif
 };
@@ -386,6 +387,8 @@ bool cnvme_fault_fail_identify_ns(struct cnvme_ctrl *ctrl, u32 nsid);
 bool cnvme_fault_replay_cqe(struct cnvme_queue *q,
 			    const struct nvme_completion *cqe,
 			    struct nvme_completion *dup);
+unsigned int cnvme_fault_max_ioqs(struct cnvme_ctrl *ctrl,
+				  unsigned int granted);
 
 static inline bool cnvme_fault_regs_gone(struct cnvme_ctrl *ctrl)
 {
@@ -428,6 +431,12 @@ static inline bool cnvme_fault_replay_cqe(struct cnvme_queue *q,
 					  struct nvme_completion *dup)
 {
 	return false;
+}
+
+static inline unsigned int cnvme_fault_max_ioqs(struct cnvme_ctrl *ctrl,
+						unsigned int granted)
+{
+	return granted;
 }
 #endif
 

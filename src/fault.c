@@ -24,6 +24,9 @@
  *                         scan end as if the host had cancelled them
  *                         (Host Aborted, no DNR), without reaching the
  *                         controller
+ * max_io_queues           the controller grants at most this many I/O
+ *                         queues from the next reset on, as one whose
+ *                         resources changed would (0: what it offers)
  *
  * and, for the controllers probed from then on, in the top directory:
  *
@@ -75,6 +78,7 @@ void cnvme_fault_ctrl_add(struct cnvme_ctrl *ctrl)
 			   &ctrl->fault_enable_delay_ms);
 	debugfs_create_atomic_t("replay_io_completions", 0600, d,
 				&ctrl->fault_replay_io);
+	debugfs_create_u32("max_io_queues", 0600, d, &ctrl->fault_max_ioqs);
 }
 
 void cnvme_fault_ctrl_del(struct cnvme_ctrl *ctrl)
@@ -157,4 +161,16 @@ bool cnvme_fault_replay_cqe(struct cnvme_queue *q,
 		q->fault_replay_valid = true;
 	}
 	return have;
+}
+
+unsigned int cnvme_fault_max_ioqs(struct cnvme_ctrl *ctrl,
+				  unsigned int granted)
+{
+	u32 max = READ_ONCE(ctrl->fault_max_ioqs);
+
+	if (!max || granted <= max)
+		return granted;
+	dev_warn(&ctrl->pdev->dev, "fault: granting %u I/O queues, not %u\n",
+		 max, granted);
+	return max;
 }

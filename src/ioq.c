@@ -270,6 +270,7 @@ int cnvme_setup_io_queues(struct cnvme_ctrl *ctrl)
 		granted = 0;
 	} else {
 		granted = min(result & 0xffff, result >> 16) + 1;
+		granted = cnvme_fault_max_ioqs(ctrl, granted);
 	}
 	nr = min(want, granted);
 	ctrl->nr_ioqs = 0;
