@@ -240,6 +240,7 @@ enum {
 	CNVME_CAPS_CHANGED,	/* a user command changed the capabilities */
 	CNVME_AEN_ARMED,	/* an AER is outstanding on the controller */
 	CNVME_REMOVAL_STOP,	/* an I/O timeout stopped it during removal */
+	CNVME_IO_REROUTE,	/* a reset resizes the tag set (io.c) */
 };
 
 /* The AER's command identifier: just above the admin tag set. */
@@ -286,6 +287,10 @@ struct cnvme_ctrl {
 	u16 io_cq_depth;		/* io_depth + CQ slack (queue.c) */
 	struct blk_mq_tag_set tagset;
 	bool tagset_ready;
+	/* bios of requests whose queue a resize took away (io.c) */
+	spinlock_t reroute_lock;
+	struct bio_list reroute_list;
+	unsigned int nr_rerouted, nr_reroute_failed;	/* under the lock */
 
 	/* shadow doorbell buffers (dbbuf.c) */
 	__le32 *dbbuf_dbs;
@@ -546,6 +551,7 @@ extern const struct blk_mq_ops cnvme_io_mq_ops;
 blk_status_t cnvme_error_status(u16 status);
 void cnvme_cancel_all_io(struct cnvme_ctrl *ctrl);
 int cnvme_io_tagset_update(struct cnvme_ctrl *ctrl);
+void cnvme_io_resubmit_rerouted(struct cnvme_ctrl *ctrl);
 void cnvme_io_tagset_free(struct cnvme_ctrl *ctrl);
 bool cnvme_cancel_rq(struct request *rq, void *data);
 int cnvme_poll_cq(struct cnvme_queue *nq, struct io_comp_batch *iob);
@@ -559,7 +565,7 @@ void cnvme_remove_namespaces(struct cnvme_ctrl *ctrl);
 void cnvme_quiesce_io(struct cnvme_ctrl *ctrl);
 void cnvme_unquiesce_io(struct cnvme_ctrl *ctrl);
 void cnvme_mark_namespaces_dead(struct cnvme_ctrl *ctrl);
-void cnvme_drain_io(struct cnvme_ctrl *ctrl, unsigned long timeout);
+bool cnvme_drain_io(struct cnvme_ctrl *ctrl, unsigned long timeout);
 void cnvme_drain_io_end(struct cnvme_ctrl *ctrl);
 
 /* reset.c */

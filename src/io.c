@@ -229,6 +229,48 @@ static blk_status_t cnvme_fail_path(struct request *rq)
 	return BLK_STS_OK;
 }
 
+/*
+ * A request of a queue that a reset took away (the controller granted
+ * fewer), met while the tag set is drained for its resize: it can never
+ * run where it is.  A multipath request goes to its head; the bios of a
+ * file system request go back through the block layer once the resize
+ * is done (cnvme_io_resubmit_rerouted), where they become requests of the
+ * queues that remain.  A passthrough command or a step of a flush
+ * sequence has nothing to resubmit: it fails, as the in-kernel driver
+ * fails every request of such a queue.
+ */
+static blk_status_t cnvme_reroute(struct cnvme_ctrl *ctrl, struct request *rq)
+{
+	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
+	unsigned long flags;
+	struct bio *bio;
+
+	cnvme_reset_iod(iod);
+	iod->cancelled = true;
+	spin_lock_irqsave(&ctrl->reroute_lock, flags);
+	if (!(rq->cmd_flags & CNVME_REQ_MPATH) &&
+	    (blk_rq_is_passthrough(rq) || !rq->bio ||
+	     (rq->rq_flags & RQF_FLUSH_SEQ))) {
+		iod->status = NVME_SC_HOST_ABORTED_CMD | NVME_STATUS_DNR;
+		ctrl->nr_reroute_failed++;
+	} else if (rq->cmd_flags & CNVME_REQ_MPATH) {
+		iod->status = NVME_SC_HOST_ABORTED_CMD;
+		ctrl->nr_rerouted++;
+	} else {
+		for (bio = rq->bio; bio; bio = bio->bi_next) {
+			/* its poll cookie named the old queue */
+			bio->bi_opf &= ~REQ_POLLED;
+			bio->bi_cookie = BLK_QC_T_NONE;
+		}
+		blk_steal_bios(&ctrl->reroute_list, rq);
+		ctrl->nr_rerouted++;
+	}
+	spin_unlock_irqrestore(&ctrl->reroute_lock, flags);
+	blk_mq_set_request_complete(rq);
+	cnvme_complete_rq(rq);
+	return BLK_STS_OK;
+}
+
 static blk_status_t cnvme_queue_rq(struct blk_mq_hw_ctx *hctx,
 				   const struct blk_mq_queue_data *bd)
 {
@@ -238,9 +280,13 @@ static blk_status_t cnvme_queue_rq(struct blk_mq_hw_ctx *hctx,
 
 	ret = cnvme_prep_rq(nq, bd->rq);
 	if (unlikely(ret)) {
-		if (ret == BLK_STS_IOERR && !READ_ONCE(nq->live) &&
-		    (bd->rq->cmd_flags & CNVME_REQ_MPATH))
+		if (READ_ONCE(nq->live))
+			return ret;
+		if (ret == BLK_STS_IOERR && (bd->rq->cmd_flags & CNVME_REQ_MPATH))
 			return cnvme_fail_path(bd->rq);
+		if (ret == BLK_STS_RESOURCE &&
+		    test_bit(CNVME_IO_REROUTE, &nq->ctrl->flags))
+			return cnvme_reroute(nq->ctrl, bd->rq);
 		return ret;
 	}
 	spin_lock(&nq->sq_lock);
@@ -619,6 +665,54 @@ void cnvme_cancel_all_io(struct cnvme_ctrl *ctrl)
 }
 
 /*
+ * A reset brought a different number of I/O queues (the new ones are
+ * live, the namespace queues still quiesced).  blk-mq resizes a tag set
+ * only once every queue of it is drained, so the requests the reset held
+ * back must run first: on a queue that still exists they go to the
+ * controller, on one that is gone they are rerouted (cnvme_reroute).  A
+ * drain that does not finish within an I/O timeout gives the reset up.
+ * Returns with the namespace queues running.
+ */
+static int cnvme_io_tagset_resize(struct cnvme_ctrl *ctrl)
+{
+	unsigned int old = ctrl->tagset.nr_hw_queues;
+	int ret = 0;
+
+	spin_lock_irq(&ctrl->reroute_lock);
+	ctrl->nr_rerouted = 0;
+	ctrl->nr_reroute_failed = 0;
+	spin_unlock_irq(&ctrl->reroute_lock);
+	set_bit(CNVME_IO_REROUTE, &ctrl->flags);
+	cnvme_unquiesce_io(ctrl);
+	if (cnvme_drain_io(ctrl, cnvme_io_timeout_jiffies))
+		blk_mq_update_nr_hw_queues(&ctrl->tagset, ctrl->nr_ioqs);
+	else
+		ret = -ETIMEDOUT;
+	clear_bit(CNVME_IO_REROUTE, &ctrl->flags);
+	cnvme_drain_io_end(ctrl);
+	dev_info(&ctrl->pdev->dev, "%s: I/O queues %u -> %u%s: %u requests of removed queues moved, %u failed\n",
+		 dev_name(&ctrl->dev), old, ctrl->nr_ioqs,
+		 ret ? " abandoned, I/O did not drain" : "",
+		 ctrl->nr_rerouted, ctrl->nr_reroute_failed);
+	return ret;
+}
+
+/* The bios cnvme_reroute took: down the block layer again. */
+void cnvme_io_resubmit_rerouted(struct cnvme_ctrl *ctrl)
+{
+	struct bio *bio, *next;
+
+	spin_lock_irq(&ctrl->reroute_lock);
+	next = bio_list_get(&ctrl->reroute_list);
+	spin_unlock_irq(&ctrl->reroute_lock);
+	while ((bio = next)) {
+		next = bio->bi_next;
+		bio->bi_next = NULL;
+		submit_bio_noacct(bio);
+	}
+}
+
+/*
  * The I/O tag set, shared by all namespaces: made once, then resized when
  * a reset brings a different number of queues.
  */
@@ -629,7 +723,7 @@ int cnvme_io_tagset_update(struct cnvme_ctrl *ctrl)
 
 	if (ctrl->tagset_ready) {
 		if (set->nr_hw_queues != ctrl->nr_ioqs)
-			blk_mq_update_nr_hw_queues(set, ctrl->nr_ioqs);
+			return cnvme_io_tagset_resize(ctrl);
 		return 0;
 	}
 

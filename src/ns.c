@@ -590,10 +590,14 @@ void cnvme_mark_namespaces_dead(struct cnvme_ctrl *ctrl)
 	mutex_unlock(&ctrl->ns_lock);
 }
 
-/* Let in-flight I/O finish, for at most @timeout, before a shutdown. */
-void cnvme_drain_io(struct cnvme_ctrl *ctrl, unsigned long timeout)
+/*
+ * Freeze the queues and let the I/O inside finish, for at most @timeout:
+ * false if some is still in flight.  cnvme_drain_io_end unfreezes.
+ */
+bool cnvme_drain_io(struct cnvme_ctrl *ctrl, unsigned long timeout)
 {
 	struct cnvme_ns *ns;
+	bool drained = true;
 
 	mutex_lock(&ctrl->ns_lock);
 	list_for_each_entry(ns, &ctrl->namespaces, entry)
@@ -604,13 +608,15 @@ void cnvme_drain_io(struct cnvme_ctrl *ctrl, unsigned long timeout)
 							     timeout);
 
 		if (left <= 0) {
-			dev_warn(&ctrl->pdev->dev, "%s: I/O still in flight at shutdown\n",
+			dev_warn(&ctrl->pdev->dev, "%s: I/O still in flight\n",
 				 ns->disk->disk_name);
+			drained = false;
 			break;
 		}
 		timeout = left;
 	}
 	mutex_unlock(&ctrl->ns_lock);
+	return drained;
 }
 
 void cnvme_drain_io_end(struct cnvme_ctrl *ctrl)

@@ -136,6 +136,8 @@ static int cnvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	mutex_init(&ctrl->scan_lock);
 	mutex_init(&ctrl->ns_lock);
 	INIT_LIST_HEAD(&ctrl->namespaces);
+	spin_lock_init(&ctrl->reroute_lock);
+	bio_list_init(&ctrl->reroute_list);
 	INIT_WORK(&ctrl->reset_work, cnvme_reset_work);
 	INIT_WORK(&ctrl->scan_work, cnvme_scan_work);
 	INIT_WORK(&ctrl->aen_work, cnvme_aen_work);

@@ -278,6 +278,7 @@ void cnvme_reset_work(struct work_struct *work)
 	cnvme_set_host_behavior(ctrl);
 	cnvme_aen_start(ctrl);
 	mutex_unlock(&ctrl->lock);
+	cnvme_io_resubmit_rerouted(ctrl);
 	queue_work(cnvme_wq, &ctrl->scan_work);
 	return;
 
@@ -287,4 +288,6 @@ dead:
 	cnvme_kill(ctrl, why);
 unlock:
 	mutex_unlock(&ctrl->lock);
+	/* on a dead controller they fail at once */
+	cnvme_io_resubmit_rerouted(ctrl);
 }

@@ -12,6 +12,7 @@
 
 cases=("a reset under I/O that grants fewer I/O queues finishes"
 	"the disk has fewer hardware queues; fio saw no error"
+	"requests of the removed queue were moved, none failed"
 	"a reset under I/O that grants them all again finishes"
 	"the disk has its queues back; fio saw no error"
 	"no I/O error or kernel warning logged")
@@ -80,13 +81,21 @@ fio_clean() {
 
 tap_check "${cases[0]}" reset_to 1
 tap_check "${cases[1]}" fio_clean 1 1
-tap_check "${cases[2]}" reset_to 0
-tap_check "${cases[3]}" fio_clean 0 "$full"
+moved() {
+	local line
+	line=$(log_since "$mark" | grep -m1 "I/O queues $full -> 1") ||
+		{ echo "no resize logged"; return 1; }
+	echo "$line"
+	echo "$line" | grep -qE ": [1-9][0-9]* requests of removed queues moved, 0 failed"
+}
+tap_check "${cases[2]}" moved
+tap_check "${cases[3]}" reset_to 0
+tap_check "${cases[4]}" fio_clean 0 "$full"
 no_errors() {
 	! log_since "$mark" | grep -E "I/O error|Buffer I/O" &&
 		! kernel_oopsed "$mark"
 }
-tap_check "${cases[4]}" no_errors
+tap_check "${cases[5]}" no_errors
 echo 0 >"$FAULTS/$ctrl/enable_delay_ms"
 echo 0 >"$FAULTS/$ctrl/max_io_queues"
 wait_ctrls_live 30
