@@ -161,7 +161,7 @@ extra=()
 FAULTS_VARIANT=
 [ "${FAULTS:-1}" = 1 ] && FAULTS_VARIANT=faults
 # the tests of the review defects that need a fault point (issue 17)
-FAULT_TESTS="faults.sh rescan_transient.sh sysfs_dead_ctrl.sh format_reset.sh unbind_stuck_io.sh late_cqe.sh queue_count_reset.sh"
+FAULT_TESTS="faults.sh rescan_transient.sh sysfs_dead_ctrl.sh format_reset.sh unbind_stuck_io.sh late_cqe.sh queue_count_reset.sh kill_order.sh surprise_remove_reset.sh"
 [ "${FAULTS:-1}" = 1 ] && extra+=("faults|file|$FAULT_TESTS|cnvme")
 [ "${PCIE:-1}" = 1 ] && extra+=("|pcie|pcie_recovery.sh|cnvme nvme")
 extra+=("${FAULTS_VARIANT}|shared|multipath.sh mpath_reset_failover.sh|cnvme nvme")

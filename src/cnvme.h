@@ -338,6 +338,7 @@ struct cnvme_ctrl {
 	u32 fault_enable_delay_ms;
 	atomic_t fault_replay_io;
 	u32 fault_max_ioqs;
+	u32 fault_disable_delay_ms;
 	bool fault_regs_gone;
 #endif
 };
@@ -394,6 +395,8 @@ bool cnvme_fault_replay_cqe(struct cnvme_queue *q,
 			    struct nvme_completion *dup);
 unsigned int cnvme_fault_max_ioqs(struct cnvme_ctrl *ctrl,
 				  unsigned int granted);
+void cnvme_fault_disable_delay(struct cnvme_ctrl *ctrl);
+void cnvme_assert_locked(struct cnvme_ctrl *ctrl);
 
 static inline bool cnvme_fault_regs_gone(struct cnvme_ctrl *ctrl)
 {
@@ -442,6 +445,13 @@ static inline unsigned int cnvme_fault_max_ioqs(struct cnvme_ctrl *ctrl,
 						unsigned int granted)
 {
 	return granted;
+}
+
+static inline void cnvme_fault_disable_delay(struct cnvme_ctrl *ctrl) { }
+
+static inline void cnvme_assert_locked(struct cnvme_ctrl *ctrl)
+{
+	lockdep_assert_held(&ctrl->lock);
 }
 #endif
 

@@ -10,7 +10,8 @@
  * fail_enables            the next N controller enables fail (-ENODEV),
  *                         so the reset work gives up: the controller dies
  * regs_gone               1: every register reads all ones, as after a
- *                         surprise removal
+ *                         surprise removal; a removal then takes the
+ *                         PCI function for gone
  * csts_cfs                the next N reads of CSTS show Controller Fatal
  *                         Status
  * replay_io_completions   the next N I/O completions are delivered once
@@ -27,6 +28,9 @@
  * max_io_queues           the controller grants at most this many I/O
  *                         queues from the next reset on, as one whose
  *                         resources changed would (0: what it offers)
+ * disable_delay_ms        every controller disable waits this long before
+ *                         it clears CC.EN, as a controller slow to stop
+ *                         (still running its commands) would (0: none)
  *
  * and, for the controllers probed from then on, in the top directory:
  *
@@ -79,6 +83,8 @@ void cnvme_fault_ctrl_add(struct cnvme_ctrl *ctrl)
 	debugfs_create_atomic_t("replay_io_completions", 0600, d,
 				&ctrl->fault_replay_io);
 	debugfs_create_u32("max_io_queues", 0600, d, &ctrl->fault_max_ioqs);
+	debugfs_create_u32("disable_delay_ms", 0600, d,
+			   &ctrl->fault_disable_delay_ms);
 }
 
 void cnvme_fault_ctrl_del(struct cnvme_ctrl *ctrl)
@@ -173,4 +179,30 @@ unsigned int cnvme_fault_max_ioqs(struct cnvme_ctrl *ctrl,
 	dev_warn(&ctrl->pdev->dev, "fault: granting %u I/O queues, not %u\n",
 		 max, granted);
 	return max;
+}
+
+void cnvme_fault_disable_delay(struct cnvme_ctrl *ctrl)
+{
+	u32 delay = READ_ONCE(ctrl->fault_disable_delay_ms);
+
+	if (!delay)
+		return;
+	dev_warn(&ctrl->pdev->dev, "fault: disable delayed by %u ms\n", delay);
+	msleep(delay);
+}
+
+/*
+ * The caller must hold the controller lock.  Debian's kernels have no
+ * lockdep, so the fault build also compares the mutex's owner (the low
+ * bits of the owner word are flags) with the running task.
+ */
+void cnvme_assert_locked(struct cnvme_ctrl *ctrl)
+{
+#ifndef CONFIG_PREEMPT_RT
+	unsigned long owner = atomic_long_read(&ctrl->lock.owner) & ~0x07UL;
+
+	WARN_ONCE(owner != (unsigned long)current,
+		  "%s: controller lock not held\n", dev_name(&ctrl->dev));
+#endif
+	lockdep_assert_held(&ctrl->lock);
 }

@@ -201,12 +201,18 @@ put_ctrl:
 	return ret;
 }
 
+/* Is the PCI function still there (not after a surprise removal)? */
+static bool cnvme_present(struct cnvme_ctrl *ctrl)
+{
+	return !cnvme_fault_regs_gone(ctrl) && pci_device_is_present(ctrl->pdev);
+}
+
 static void cnvme_remove(struct pci_dev *pdev)
 {
 	struct cnvme_ctrl *ctrl = pci_get_drvdata(pdev);
 
 	cnvme_change_state(ctrl, CNVME_STATE_DELETING);
-	if (!pci_device_is_present(pdev))
+	if (!cnvme_present(ctrl))
 		cnvme_kill(ctrl, "device removed");
 	flush_work(&ctrl->reset_work);
 	flush_work(&ctrl->scan_work);

@@ -112,6 +112,7 @@ int cnvme_wait_ready(struct cnvme_ctrl *ctrl, bool enabled)
 
 int cnvme_disable_ctrl(struct cnvme_ctrl *ctrl)
 {
+	cnvme_fault_disable_delay(ctrl);
 	ctrl->ctrl_config = cnvme_readl(ctrl, NVME_REG_CC);
 	ctrl->ctrl_config &= ~(NVME_CC_SHN_MASK | NVME_CC_ENABLE);
 	cnvme_writel(ctrl, ctrl->ctrl_config, NVME_REG_CC);

@@ -50,6 +50,8 @@ void cnvme_dev_disable(struct cnvme_ctrl *ctrl, bool shutdown)
 	bool drained = false;
 	unsigned int i;
 
+	/* a reset, removal or PCI recovery may be under way: one at a time */
+	cnvme_assert_locked(ctrl);
 	if (shutdown && enabled) {
 		cnvme_drain_io(ctrl, cnvme_shutdown_timeout * HZ);
 		drained = true;

@@ -14,15 +14,9 @@ cases=("unbind with a lost I/O completion finishes"
 	"the same with a fatal controller status (CSTS.CFS) at the timeout"
 	"rebind: live again")
 tap_plan ${#cases[@]}
-why=$(need_faults) || tap_skip_all "$why" "${cases[@]}"
-driver_reload io_timeout=3 admin_timeout=5 ||
-	tap_skip_all "reload with short timeouts failed" "${cases[@]}"
-ctrl=$(ctrl_names | head -n 1)
-pci=$(ctrl_pci "$ctrl")
-dev=$(wait_ns_dev 1 30) || tap_skip_all "no namespace 1" "${cases[@]}"
+fault_setup 3 5 "${cases[@]}"
 mark=$(log_mark)
-dd if=/dev/urandom of=/tmp/u.data bs=4096 count=4 2>/dev/null
-dd if=/tmp/u.data of="$dev" bs=4096 seek=40 oflag=direct conv=notrunc 2>/dev/null
+put_data /tmp/u.data 40
 
 # unbind_within: the unbind of $pci finishes within 30 s
 unbind_within() {
@@ -45,14 +39,7 @@ read_failed() {
 }
 tap_check "${cases[1]}" read_failed
 
-rebind() {
-	echo "$pci" >/sys/bus/pci/drivers/cnvme/bind || return 1
-	wait_ctrls_live 30 || return 1
-	dev=$(wait_ns_dev 1 30) || return 1
-	dd if="$dev" of=/tmp/u.back bs=4096 skip=40 count=4 iflag=direct 2>/dev/null &&
-		cmp /tmp/u.data /tmp/u.back
-}
-tap_check "${cases[2]}" rebind
+tap_check "${cases[2]}" rebind_intact /tmp/u.data 40
 
 # CFS seen at the timeout asks for a reset, which removal refuses: the
 # controller must be stopped all the same (before, the timer was re-armed
@@ -68,6 +55,6 @@ fatal() {
 	! kernel_oopsed "$mark"
 }
 tap_check "${cases[3]}" fatal
-tap_check "${cases[4]}" rebind
+tap_check "${cases[4]}" rebind_intact /tmp/u.data 40
 driver_reload >/dev/null 2>&1 || log "reload with default parameters failed"
 tap_exit

@@ -387,3 +387,35 @@ within() {
 	echo "'$*' still running after $s s"
 	return 1
 }
+
+# fault_setup IO_TIMEOUT ADMIN_TIMEOUT CASE...: the start of a test of
+# the fault build: the driver reloaded with these timeouts (seconds);
+# sets ctrl, pci and dev (the first controller, its namespace 1).  Skips
+# every CASE when that cannot be.
+fault_setup() {
+	local io=$1 admin=$2 why
+	shift 2
+	why=$(need_faults) || tap_skip_all "$why" "$@"
+	driver_reload io_timeout="$io" admin_timeout="$admin" ||
+		tap_skip_all "reload with short timeouts failed" "$@"
+	ctrl=$(ctrl_names | head -n 1)
+	pci=$(ctrl_pci "$ctrl")
+	dev=$(wait_ns_dev 1 30) || tap_skip_all "no namespace 1" "$@"
+}
+
+# put_data FILE BLOCK: 4 random 4 KiB blocks, kept in FILE and written
+# to $dev at 4 KiB block BLOCK
+put_data() {
+	dd if=/dev/urandom of="$1" bs=4096 count=4 2>/dev/null
+	dd if="$1" of="$dev" bs=4096 seek="$2" oflag=direct conv=notrunc 2>/dev/null
+}
+
+# rebind_intact FILE BLOCK: bind $pci to cnvme again; its controller is
+# live and namespace 1 (its device in $dev) holds FILE at BLOCK
+rebind_intact() {
+	echo "$pci" >/sys/bus/pci/drivers/cnvme/bind || return 1
+	wait_ctrls_live 30 || return 1
+	dev=$(wait_ns_dev 1 30) || return 1
+	dd if="$dev" of="$1.back" bs=4096 skip="$2" count=4 iflag=direct 2>/dev/null &&
+		cmp "$1" "$1.back"
+}
