@@ -212,8 +212,19 @@ static void cnvme_remove(struct pci_dev *pdev)
 	struct cnvme_ctrl *ctrl = pci_get_drvdata(pdev);
 
 	cnvme_change_state(ctrl, CNVME_STATE_DELETING);
-	if (!cnvme_present(ctrl))
+	if (!cnvme_present(ctrl)) {
+		/*
+		 * Nothing will answer any more (nor DMA): the admin command a
+		 * reset may be waiting for fails now, as after its timeout,
+		 * and its next ones at once (dead).  The stop itself waits for
+		 * the reset to give up: one of them at a time.
+		 */
+		cnvme_change_state(ctrl, CNVME_STATE_DEAD);
+		cnvme_admin_cancel_all(ctrl);
+		mutex_lock(&ctrl->lock);
 		cnvme_kill(ctrl, "device removed");
+		mutex_unlock(&ctrl->lock);
+	}
 	flush_work(&ctrl->reset_work);
 	flush_work(&ctrl->scan_work);
 

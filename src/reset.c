@@ -107,14 +107,17 @@ int cnvme_reset_sync(struct cnvme_ctrl *ctrl)
 
 /*
  * Give up: the controller is stopped, its disks are marked dead and the
- * queues run again so that every request fails instead of waiting.
+ * queues run again so that every request fails instead of waiting.  The
+ * stop comes first: a timeout in the dead state fails its request at
+ * once, which is safe only when the device can no longer DMA into it.
+ * Called with the controller lock held.
  */
 void cnvme_kill(struct cnvme_ctrl *ctrl, const char *why)
 {
 	dev_err(&ctrl->pdev->dev, "%s: controller is dead: %s\n",
 		dev_name(&ctrl->dev), why);
-	cnvme_change_state(ctrl, CNVME_STATE_DEAD);
 	cnvme_dev_disable(ctrl, false);
+	cnvme_change_state(ctrl, CNVME_STATE_DEAD);
 	cnvme_mark_namespaces_dead(ctrl);
 	cnvme_unquiesce_admin(ctrl);
 	cnvme_unquiesce_io(ctrl);

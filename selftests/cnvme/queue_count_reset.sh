@@ -36,7 +36,7 @@ start_fio() {
 	w0=$(writes)
 	rm -f "/tmp/qc.$1.rc"
 	(fio --name=qc --filename="$dev" --direct=1 --ioengine=libaio \
-		--rw=randwrite --bs=4k --iodepth=16 --size=8M --loops=6 \
+		--rw=randwrite --bs=4k --iodepth=16 --size=8M --loops=3 \
 		--numjobs=2 --offset_increment=8M --cpus_allowed=0,1 \
 		--cpus_allowed_policy=split --verify=crc32c --do_verify=1 \
 		--output="/tmp/qc.$1.log"; echo $? >"/tmp/qc.$1.rc") \
