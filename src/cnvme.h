@@ -397,6 +397,7 @@ unsigned int cnvme_fault_max_ioqs(struct cnvme_ctrl *ctrl,
 				  unsigned int granted);
 void cnvme_fault_disable_delay(struct cnvme_ctrl *ctrl);
 void cnvme_assert_locked(struct cnvme_ctrl *ctrl);
+void cnvme_fault_path_join_delay(struct cnvme_ctrl *ctrl, u32 nsid);
 
 static inline bool cnvme_fault_regs_gone(struct cnvme_ctrl *ctrl)
 {
@@ -453,6 +454,9 @@ static inline void cnvme_assert_locked(struct cnvme_ctrl *ctrl)
 {
 	lockdep_assert_held(&ctrl->lock);
 }
+
+static inline void cnvme_fault_path_join_delay(struct cnvme_ctrl *ctrl,
+					       u32 nsid) { }
 #endif
 
 /* regs.c */

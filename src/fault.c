@@ -37,6 +37,9 @@
  * fail_probe_enables      each new controller starts with this many
  *                         failing enables (its fail_enables): its first
  *                         bring-up gives up before Identify Controller
+ * path_join_delay_ms      a new multipath path waits this long after its
+ *                         disk is added before it joins its head, as a
+ *                         slow disk add would (0: none)
  */
 #include <linux/debugfs.h>
 #include <linux/delay.h>
@@ -45,12 +48,15 @@
 
 static struct dentry *cnvme_debugfs_root;
 static u32 cnvme_fault_probe_enables;
+static u32 cnvme_fault_join_delay_ms;
 
 void cnvme_fault_init(void)
 {
 	cnvme_debugfs_root = debugfs_create_dir(CNVME_NAME, NULL);
 	debugfs_create_u32("fail_probe_enables", 0600, cnvme_debugfs_root,
 			   &cnvme_fault_probe_enables);
+	debugfs_create_u32("path_join_delay_ms", 0600, cnvme_debugfs_root,
+			   &cnvme_fault_join_delay_ms);
 	pr_warn("cnvme: built with fault injection (debugfs %s/); not for production\n",
 		CNVME_NAME);
 }
@@ -205,4 +211,15 @@ void cnvme_assert_locked(struct cnvme_ctrl *ctrl)
 		  "%s: controller lock not held\n", dev_name(&ctrl->dev));
 #endif
 	lockdep_assert_held(&ctrl->lock);
+}
+
+void cnvme_fault_path_join_delay(struct cnvme_ctrl *ctrl, u32 nsid)
+{
+	u32 delay = READ_ONCE(cnvme_fault_join_delay_ms);
+
+	if (!delay)
+		return;
+	dev_warn(&ctrl->pdev->dev, "fault: the path to namespace %u joins its head in %u ms\n",
+		 nsid, delay);
+	msleep(delay);
 }

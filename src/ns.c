@@ -345,6 +345,7 @@ static void cnvme_alloc_ns(struct cnvme_ctrl *ctrl, struct cnvme_ns_info *info)
 	}
 	/* from here the disk owns ns (and its head reference): free_disk */
 	if (head) {
+		cnvme_fault_path_join_delay(ctrl, info->nsid);
 		ns->head = head;
 		cnvme_head_add_path(ns);
 	} else {

@@ -12,19 +12,7 @@
 cases=("a read cancelled by its controller's reset fails over at once"
 	"the read returns the data; the reset controller comes back")
 tap_plan ${#cases[@]}
-[ "$TOPO" = shared ] ||
-	tap_skip_all "needs two controllers sharing a namespace (TOPO=shared)" "${cases[@]}"
-[ "$DRIVER" = cnvme ] || tap_skip_all "fault points exist only in cnvme" "${cases[@]}"
-grep -q " /sys/kernel/debug debugfs" /proc/mounts ||
-	mount -t debugfs none /sys/kernel/debug
-[ -d "$FAULTS" ] ||
-	tap_skip_all "this cnvme has no fault points (FAULT_INJECT=1, VARIANT=faults)" "${cases[@]}"
-wait_ctrls_live 30 || tap_skip_all "controllers not live" "${cases[@]}"
-s=$(ls -d /sys/class/nvme-subsystem/nvme-subsys* | head -n 1)
-head=
-for d in "$s"/nvme*n1; do [ -d "$d" ] && head=/dev/$(basename "$d"); done
-[ -b "$head" ] || tap_skip_all "no head disk" "${cases[@]}"
-a=$(ls /sys/class/nvme | sort | head -n 1)
+mpath_setup "${cases[@]}"
 echo round-robin >"$s/iopolicy"
 
 dd if=/dev/urandom of=/tmp/mf.data bs=4096 count=64 2>/dev/null

@@ -419,3 +419,23 @@ rebind_intact() {
 	dd if="$dev" of="$1.back" bs=4096 skip="$2" count=4 iflag=direct 2>/dev/null &&
 		cmp "$1" "$1.back"
 }
+
+# mpath_setup CASE...: the start of a multipath test of the fault build
+# (TOPO=shared, cnvme): sets s (the subsystem's sysfs directory), head
+# (namespace 1's multipath disk) and a (the first controller).  Skips
+# every CASE when that cannot be.
+mpath_setup() {
+	[ "$TOPO" = shared ] ||
+		tap_skip_all "needs two controllers sharing a namespace (TOPO=shared)" "$@"
+	[ "$DRIVER" = cnvme ] || tap_skip_all "fault points exist only in cnvme" "$@"
+	grep -q " /sys/kernel/debug debugfs" /proc/mounts ||
+		mount -t debugfs none /sys/kernel/debug
+	[ -d "$FAULTS" ] ||
+		tap_skip_all "this cnvme has no fault points (FAULT_INJECT=1, VARIANT=faults)" "$@"
+	wait_ctrls_live 30 || tap_skip_all "controllers not live" "$@"
+	s=$(ls -d /sys/class/nvme-subsystem/nvme-subsys* | head -n 1)
+	head=
+	for d in "$s"/nvme*n1; do [ -d "$d" ] && head=/dev/$(basename "$d"); done
+	[ -b "$head" ] || tap_skip_all "no head disk" "$@"
+	a=$(ls /sys/class/nvme | sort | head -n 1)
+}
