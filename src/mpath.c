@@ -424,16 +424,50 @@ void cnvme_head_unref(struct cnvme_ns_head *head)
 	kref_put(&head->ref, cnvme_head_release);
 }
 
-/* Drop a reference from cnvme_head_get that no path took over. */
+/*
+ * Under the subsystem lock: a head with no path, and none being added
+ * (pending), leaves the subsystem; true if it did.  The caller then
+ * takes its disk away (cnvme_head_teardown), outside the lock.
+ */
+static bool cnvme_head_unused(struct cnvme_ns_head *head)
+{
+	if (!list_empty(&head->paths) || head->pending)
+		return false;
+	list_del_init(&head->entry);
+	return true;
+}
+
+/*
+ * The head's disk and node go; what still waits for a path fails (no
+ * path can come: the head is out of the subsystem).
+ */
+static void cnvme_head_teardown(struct cnvme_ns_head *head, bool had_disk)
+{
+	if (had_disk) {
+		cnvme_head_cdev_del(head);
+		del_gendisk(head->disk);
+	}
+	kblockd_schedule_work(&head->requeue_work);
+	flush_work(&head->requeue_work);
+}
+
+/*
+ * Drop a reference from cnvme_head_get that no path took over.  If the
+ * head's last path went while this one was being added, the head goes
+ * now.
+ */
 void cnvme_head_put(struct cnvme_ns_head *head)
 {
 	struct cnvme_subsys *s = head->subsys;
+	bool unused, had_disk;
 
 	mutex_lock(&s->lock);
 	head->pending--;
-	if (!head->pending && !head->disk_added && list_empty(&head->paths))
-		list_del_init(&head->entry);
+	unused = cnvme_head_unused(head);
+	had_disk = head->disk_added;
 	mutex_unlock(&s->lock);
+	if (unused)
+		cnvme_head_teardown(head, had_disk);
 	kref_put(&head->ref, cnvme_head_release);
 }
 
@@ -491,7 +525,9 @@ void cnvme_head_update(struct cnvme_ns *ns, const struct cnvme_limits *lim,
 
 /*
  * The path's namespace goes: it leaves the head; the last path takes the
- * head's disk and node away, failing what still waits for a path.
+ * head's disk and node away, failing what still waits for a path, unless
+ * another controller's path to it is being added (that one keeps the
+ * head, or takes it away if its add fails: cnvme_head_put).
  */
 void cnvme_head_remove_path(struct cnvme_ns *ns)
 {
@@ -503,10 +539,8 @@ void cnvme_head_remove_path(struct cnvme_ns *ns)
 	list_del_rcu(&ns->sibling);
 	if (rcu_access_pointer(head->last_path) == ns)
 		RCU_INIT_POINTER(head->last_path, NULL);
-	last = list_empty(&head->paths);
+	last = cnvme_head_unused(head);
 	had_disk = head->disk_added;
-	if (last)
-		list_del_init(&head->entry);
 	mutex_unlock(&s->lock);
 	synchronize_srcu(&head->srcu);
 	/* a reader may have made it the round-robin position meanwhile */
@@ -514,12 +548,7 @@ void cnvme_head_remove_path(struct cnvme_ns *ns)
 
 	/* bios this path gave back find another path, or fail */
 	kblockd_schedule_work(&head->requeue_work);
-	if (!last)
-		return;
-	if (had_disk) {
-		cnvme_head_cdev_del(head);
-		del_gendisk(head->disk);
-	}
-	flush_work(&head->requeue_work);
+	if (last)
+		cnvme_head_teardown(head, had_disk);
 	/* the path's reference to the head goes with its disk */
 }

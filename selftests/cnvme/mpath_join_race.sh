@@ -19,6 +19,7 @@ pa=$(ctrl_pci "$a")
 pb=$(ctrl_pci "$b")
 drv=/sys/bus/pci/drivers/cnvme
 mark=$(log_mark)
+rm -f /tmp/mj.back
 dd if=/dev/urandom of=/tmp/mj.data bs=4096 count=4 2>/dev/null
 dd if=/tmp/mj.data of="$head" bs=4096 seek=56 oflag=direct conv=notrunc 2>/dev/null
 
@@ -36,18 +37,20 @@ race() {
 }
 tap_check "${cases[0]}" race
 
+# until B has joined (5 s after its disk was added), the head has no
+# path and its reads fail: read until one succeeds, for 12 s
 joined() {
 	local d
 	echo 0 >"$FAULTS/path_join_delay_ms"
-	# B joins 5 s after its disk was added
-	for _ in $(seq 100); do
+	for _ in $(seq 120); do
 		d=$(ls -d /sys/class/nvme-subsystem/nvme-subsys*/nvme*n1 2>/dev/null | head -n 1)
-		[ -n "$d" ] && [ -b "/dev/${d##*/}" ] && break
+		[ -n "$d" ] && [ -b "/dev/${d##*/}" ] &&
+			dd if="/dev/${d##*/}" of=/tmp/mj.back bs=4096 skip=56 count=4 \
+				iflag=direct 2>/dev/null && break
 		sleep 0.1
 	done
-	[ -n "$d" ] || { echo "no namespace disk after B joined"; log_since "$mark" | tail -n 10; return 1; }
-	dd if="/dev/${d##*/}" of=/tmp/mj.back bs=4096 skip=56 count=4 iflag=direct 2>/dev/null &&
-		cmp /tmp/mj.data /tmp/mj.back
+	[ -s /tmp/mj.back ] || { echo "no readable namespace disk after B joined (${d:-none})"; log_since "$mark" | tail -n 10; return 1; }
+	cmp /tmp/mj.data /tmp/mj.back
 }
 tap_check "${cases[1]}" joined
 
