@@ -164,7 +164,7 @@ FAULTS_VARIANT=
 FAULT_TESTS="faults.sh rescan_transient.sh sysfs_dead_ctrl.sh format_reset.sh unbind_stuck_io.sh late_cqe.sh queue_count_reset.sh kill_order.sh surprise_remove_reset.sh"
 [ "${FAULTS:-1}" = 1 ] && extra+=("faults|file|$FAULT_TESTS|cnvme")
 [ "${PCIE:-1}" = 1 ] && extra+=("|pcie|pcie_recovery.sh|cnvme nvme")
-extra+=("${FAULTS_VARIANT}|shared|multipath.sh mpath_reset_failover.sh mpath_join_race.sh|cnvme nvme")
+extra+=("${FAULTS_VARIANT}|shared|multipath.sh mpath_reset_failover.sh mpath_join_race.sh mpath_flush_reset.sh|cnvme nvme")
 # The reference runs them on the newest kernel only (EXTRA_REF=all: on
 # every kernel): they check the tests, and the time is cnvme's.
 newest=$(echo "${kernels:-}" | tr ' ' '\n' | grep . | tail -n 1)

@@ -15,7 +15,9 @@ cases=("a reset under I/O that grants fewer I/O queues finishes"
 	"requests of the removed queue were moved, none failed"
 	"a reset under I/O that grants them all again finishes"
 	"the disk has its queues back; fio saw no error"
-	"no I/O error or kernel warning logged")
+	"no I/O error or kernel warning logged"
+	"with a poll queue (poll_queues=1): a reset under I/O to one queue fewer finishes"
+	"the disk has one queue fewer, the queue that became the poll queue took no interrupt-driven request; fio saw no error")
 tap_plan ${#cases[@]}
 why=$(need_faults) || tap_skip_all "$why" "${cases[@]}"
 ctrl=$(ctrl_names | head -n 1)
@@ -96,7 +98,29 @@ no_errors() {
 		! kernel_oopsed "$mark"
 }
 tap_check "${cases[5]}" no_errors
-echo 0 >"$FAULTS/$ctrl/enable_delay_ms"
-echo 0 >"$FAULTS/$ctrl/max_io_queues"
-wait_ctrls_live 30
+
+# With a poll queue it is the last one: shrinking by one turns the queue
+# of an interrupt-driven hardware context into the poll queue.  Its
+# requests must be moved like those of a removed queue, not sent to a
+# queue whose completions nothing reaps.
+if driver_reload poll_queues=1; then
+	ctrl=$(ctrl_names | head -n 1)
+	dev=$(wait_ns_dev 1 30)
+	full=$(hwqs)
+	mark=$(log_mark)
+	tap_check "${cases[6]}" reset_to $((full - 1))
+	polled() {
+		fio_clean $((full - 1)) $((full - 1)) || return 1
+		log_since "$mark" | grep -E "I/O queues $full -> $((full - 1)):" ||
+			{ echo "no resize logged"; return 1; }
+		! log_since "$mark" | grep -E "I/O error|abandoned"
+	}
+	tap_check "${cases[7]}" polled
+	echo 0 >"$FAULTS/$ctrl/enable_delay_ms"
+	echo 0 >"$FAULTS/$ctrl/max_io_queues"
+else
+	tap_skip "${cases[6]}" "reload with poll_queues=1 failed"
+	tap_skip "${cases[7]}" "reload with poll_queues=1 failed"
+fi
+driver_reload >/dev/null 2>&1 || log "reload with default parameters failed"
 tap_exit
