@@ -145,7 +145,9 @@ free_queue:
 /* Fail every started command; the controller must not be DMAing any more. */
 void cnvme_admin_cancel_all(struct cnvme_ctrl *ctrl)
 {
+	mutex_lock(&ctrl->cancel_lock);
 	blk_mq_tagset_busy_iter(&ctrl->admin_set, cnvme_cancel_rq, NULL);
+	mutex_unlock(&ctrl->cancel_lock);
 	blk_mq_tagset_wait_completed_request(&ctrl->admin_set);
 }
 

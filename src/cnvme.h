@@ -266,6 +266,7 @@ struct cnvme_ctrl {
 	spinlock_t state_lock;	/* state */
 	enum cnvme_state state;
 	struct mutex lock;	/* serialises enable/disable/teardown */
+	struct mutex cancel_lock;	/* one canceller of requests at a time */
 	struct rw_semaphore remove_sem;	/* write: admin queue and BAR go */
 	unsigned long flags;	/* CNVME_ADMIN_* */
 	struct work_struct reset_work;
@@ -579,6 +580,7 @@ void cnvme_remove_namespaces(struct cnvme_ctrl *ctrl);
 void cnvme_quiesce_io(struct cnvme_ctrl *ctrl);
 void cnvme_unquiesce_io(struct cnvme_ctrl *ctrl);
 void cnvme_mark_namespaces_dead(struct cnvme_ctrl *ctrl);
+bool cnvme_drain_io_locked(struct cnvme_ctrl *ctrl, unsigned long timeout);
 bool cnvme_drain_io(struct cnvme_ctrl *ctrl, unsigned long timeout);
 void cnvme_drain_io_end(struct cnvme_ctrl *ctrl);
 

@@ -248,8 +248,8 @@ static blk_status_t cnvme_reroute(struct cnvme_ctrl *ctrl, struct request *rq)
 	cnvme_reset_iod(iod);
 	iod->cancelled = true;
 	spin_lock_irqsave(&ctrl->reroute_lock, flags);
-	if (!(rq->cmd_flags & CNVME_REQ_MPATH) &&
-	    (blk_rq_is_passthrough(rq) || !rq->bio ||
+	if (blk_rq_is_passthrough(rq) || !rq->bio ||
+	    (!(rq->cmd_flags & CNVME_REQ_MPATH) &&
 	     (rq->rq_flags & RQF_FLUSH_SEQ))) {
 		iod->status = NVME_SC_HOST_ABORTED_CMD | NVME_STATUS_DNR;
 		ctrl->nr_reroute_failed++;
@@ -258,8 +258,11 @@ static blk_status_t cnvme_reroute(struct cnvme_ctrl *ctrl, struct request *rq)
 		ctrl->nr_rerouted++;
 	} else {
 		for (bio = rq->bio; bio; bio = bio->bi_next) {
-			/* its poll cookie named the old queue */
-			bio->bi_opf &= ~REQ_POLLED;
+			/*
+			 * its poll cookie named the old queue; resubmitted in a
+			 * burst from a worker, it may wait for a tag
+			 */
+			bio->bi_opf &= ~(REQ_POLLED | REQ_NOWAIT);
 			bio->bi_cookie = BLK_QC_T_NONE;
 		}
 		blk_steal_bios(&ctrl->reroute_list, rq);
@@ -541,8 +544,20 @@ static enum blk_eh_timer_return cnvme_timeout(struct request *rq)
 	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
 	struct cnvme_ctrl *ctrl = nq->ctrl;
 	struct device *dev = &ctrl->pdev->dev;
-	u32 csts = cnvme_readl(ctrl, NVME_REG_CSTS);
+	enum cnvme_state state = cnvme_state(ctrl);
+	u32 csts;
 
+	/*
+	 * Dead: the controller is disabled, or its PCI function is gone
+	 * (removal): nothing will complete the request, and nothing can DMA.
+	 */
+	if (state == CNVME_STATE_DEAD || state == CNVME_STATE_DELETING_NOIO) {
+		mutex_lock(&ctrl->cancel_lock);
+		cnvme_cancel_rq(rq, NULL);
+		mutex_unlock(&ctrl->cancel_lock);
+		return BLK_EH_DONE;
+	}
+	csts = cnvme_readl(ctrl, NVME_REG_CSTS);
 	if (csts == ~0U || (csts & NVME_CSTS_CFS)) {
 		dev_warn(dev, "I/O tag %u (qid %u) timed out, controller status %#x: resetting\n",
 			 rq->tag, nq->qid, csts);
@@ -559,11 +574,6 @@ static enum blk_eh_timer_return cnvme_timeout(struct request *rq)
 	switch (cnvme_state(ctrl)) {
 	case CNVME_STATE_LIVE:
 		break;
-	case CNVME_STATE_DEAD:
-	case CNVME_STATE_DELETING_NOIO:
-		/* the controller is disabled: nothing will complete it */
-		cnvme_cancel_rq(rq, NULL);
-		return BLK_EH_DONE;
 	case CNVME_STATE_DELETING:
 		/*
 		 * Removal waits for this request (del_gendisk drains the
@@ -643,12 +653,16 @@ const struct blk_mq_ops cnvme_io_mq_ops = {
 	.timeout	= cnvme_timeout,
 };
 
-/* Complete a started request as aborted by the host (cancellation). */
+/*
+ * Complete a started request as aborted by the host (cancellation).
+ * Under cancel_lock: two cancellers (a disable, a removal, a timeout)
+ * could otherwise both see it in flight and complete it twice.
+ */
 bool cnvme_cancel_rq(struct request *rq, void *data)
 {
 	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
 
-	if (blk_mq_request_completed(rq))
+	if (blk_mq_rq_state(rq) != MQ_RQ_IN_FLIGHT)
 		return true;
 	iod->status = NVME_SC_HOST_ABORTED_CMD;
 	iod->cancelled = true;
@@ -660,7 +674,9 @@ void cnvme_cancel_all_io(struct cnvme_ctrl *ctrl)
 {
 	if (!ctrl->tagset_ready)
 		return;
+	mutex_lock(&ctrl->cancel_lock);
 	blk_mq_tagset_busy_iter(&ctrl->tagset, cnvme_cancel_rq, NULL);
+	mutex_unlock(&ctrl->cancel_lock);
 	blk_mq_tagset_wait_completed_request(&ctrl->tagset);
 }
 
@@ -673,22 +689,47 @@ void cnvme_cancel_all_io(struct cnvme_ctrl *ctrl)
  * drain that does not finish within an I/O timeout gives the reset up.
  * Returns with the namespace queues running.
  */
+static bool cnvme_hctx_polled(struct blk_mq_tag_set *set, unsigned int i)
+{
+	struct blk_mq_queue_map *map = &set->map[HCTX_TYPE_POLL];
+
+	return set->nr_maps > HCTX_TYPE_POLL && map->nr_queues &&
+	       i >= map->queue_offset && i < map->queue_offset + map->nr_queues;
+}
+
 static int cnvme_io_tagset_resize(struct cnvme_ctrl *ctrl)
 {
-	unsigned int old = ctrl->tagset.nr_hw_queues;
+	struct blk_mq_tag_set *set = &ctrl->tagset;
+	unsigned int old = set->nr_hw_queues, i;
 	int ret = 0;
 
 	spin_lock_irq(&ctrl->reroute_lock);
 	ctrl->nr_rerouted = 0;
 	ctrl->nr_reroute_failed = 0;
 	spin_unlock_irq(&ctrl->reroute_lock);
+	/*
+	 * Until the resize, hardware context i sends to ioqs[i].  Where that
+	 * queue became polled and the context is not (the poll queues come
+	 * last), or the reverse, its requests are moved as well: a polled
+	 * queue takes no interrupt, and an interrupt-driven one must not be
+	 * reaped by a poller too.
+	 */
+	for (i = 0; i < min(old, ctrl->nr_ioqs); i++)
+		if (ctrl->ioqs[i].polled != cnvme_hctx_polled(set, i))
+			WRITE_ONCE(ctrl->ioqs[i].live, false);
 	set_bit(CNVME_IO_REROUTE, &ctrl->flags);
 	cnvme_unquiesce_io(ctrl);
-	if (cnvme_drain_io(ctrl, cnvme_io_timeout_jiffies))
-		blk_mq_update_nr_hw_queues(&ctrl->tagset, ctrl->nr_ioqs);
-	else
+	/* no namespace joins between the drain and the resize */
+	mutex_lock(&ctrl->ns_lock);
+	if (cnvme_drain_io_locked(ctrl, cnvme_io_timeout_jiffies)) {
+		blk_mq_update_nr_hw_queues(set, ctrl->nr_ioqs);
+		for (i = 0; i < ctrl->nr_ioqs; i++)
+			WRITE_ONCE(ctrl->ioqs[i].live, true);
+	} else {
 		ret = -ETIMEDOUT;
+	}
 	clear_bit(CNVME_IO_REROUTE, &ctrl->flags);
+	mutex_unlock(&ctrl->ns_lock);
 	cnvme_drain_io_end(ctrl);
 	dev_info(&ctrl->pdev->dev, "%s: I/O queues %u -> %u%s: %u requests of removed queues moved, %u failed\n",
 		 dev_name(&ctrl->dev), old, ctrl->nr_ioqs,

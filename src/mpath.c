@@ -170,7 +170,12 @@ bool cnvme_mpath_failover(struct request *rq)
 	unsigned long flags;
 	struct bio *bio;
 
-	if (!head)
+	/*
+	 * The block layer's flush request has no bio: moving nothing and
+	 * ending it would report a flush no controller ran.  It stays on
+	 * its controller (retried there, or failed).
+	 */
+	if (!head || !rq->bio)
 		return false;
 	if (!iod->cancelled && sc != NVME_SC_HOST_PATH_ERROR &&
 	    sc != NVME_SC_ANA_INACCESSIBLE &&
@@ -180,6 +185,8 @@ bool cnvme_mpath_failover(struct request *rq)
 	spin_lock_irqsave(&head->requeue_lock, flags);
 	for (bio = rq->bio; bio; bio = bio->bi_next) {
 		bio_set_dev(bio, head->disk->part0);
+		/* resubmitted from a worker, it may wait for a tag */
+		bio->bi_opf &= ~REQ_NOWAIT;
 		if (bio->bi_opf & REQ_POLLED) {
 			bio->bi_opf &= ~REQ_POLLED;
 			bio->bi_cookie = BLK_QC_T_NONE;

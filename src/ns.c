@@ -593,14 +593,15 @@ void cnvme_mark_namespaces_dead(struct cnvme_ctrl *ctrl)
 
 /*
  * Freeze the queues and let the I/O inside finish, for at most @timeout:
- * false if some is still in flight.  cnvme_drain_io_end unfreezes.
+ * false if some is still in flight.  cnvme_drain_io_end unfreezes.  The
+ * caller holds ns_lock (no namespace joins meanwhile).
  */
-bool cnvme_drain_io(struct cnvme_ctrl *ctrl, unsigned long timeout)
+bool cnvme_drain_io_locked(struct cnvme_ctrl *ctrl, unsigned long timeout)
 {
 	struct cnvme_ns *ns;
 	bool drained = true;
 
-	mutex_lock(&ctrl->ns_lock);
+	lockdep_assert_held(&ctrl->ns_lock);
 	list_for_each_entry(ns, &ctrl->namespaces, entry)
 		if (!test_and_set_bit(CNVME_NS_FROZEN, &ns->flags))
 			blk_freeze_queue_start(ns->disk->queue);
@@ -616,6 +617,15 @@ bool cnvme_drain_io(struct cnvme_ctrl *ctrl, unsigned long timeout)
 		}
 		timeout = left;
 	}
+	return drained;
+}
+
+bool cnvme_drain_io(struct cnvme_ctrl *ctrl, unsigned long timeout)
+{
+	bool drained;
+
+	mutex_lock(&ctrl->ns_lock);
+	drained = cnvme_drain_io_locked(ctrl, timeout);
 	mutex_unlock(&ctrl->ns_lock);
 	return drained;
 }

@@ -132,6 +132,7 @@ static int cnvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ctrl->state = CNVME_STATE_NEW;
 	spin_lock_init(&ctrl->state_lock);
 	mutex_init(&ctrl->lock);
+	mutex_init(&ctrl->cancel_lock);
 	init_rwsem(&ctrl->remove_sem);
 	mutex_init(&ctrl->scan_lock);
 	mutex_init(&ctrl->ns_lock);
