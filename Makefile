@@ -13,6 +13,8 @@
 #                        (INTERACTIVE=1: a shell in the guest instead)
 #   make check           static checks + every kernel x topology x the suite
 #                        (DRIVER=cnvme|nvme|all, KERNELS=, TOPOS=, TESTS=)
+#   make debug-kernel    build (once per machine, cached) the debug kernel
+#                        of the sanitizer runs: scripts/debug-kernel.sh
 #   make bench           cnvme against the in-kernel driver, in one VM boot
 #                        (SAMPLES=, RUNTIME=, RAMP=, POINTS=, KVER=, SMOKE=1;
 #                        see Documentation/performance.rst)
@@ -34,7 +36,7 @@ KBUILD_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V)) \
 MODBUILD := $(if $(FAULT_INJECT),$(BUILD)/faults,$(BUILD))
 
 .PHONY: all modules deps demo check bench selftests checkpatch sparse \
-	dkms-check clean FORCE
+	dkms-check debug-kernel clean FORCE
 
 all: modules
 
@@ -75,6 +77,9 @@ sparse:
 
 dkms-check:
 	$(ROOT)/scripts/static-checks.sh dkms
+
+debug-kernel:
+	$(ROOT)/scripts/debug-kernel.sh
 
 check:
 	$(ROOT)/scripts/check.sh

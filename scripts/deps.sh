@@ -8,7 +8,7 @@ pkgs=(
 	build-essential libc6-dev gcc-multilib kmod cpio xz-utils gzip perl python3
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
-	linux-source-6.12
+	linux-source-6.12 bison flex bc libelf-dev libssl-dev
 	qemu-system-x86 qemu-utils
 	busybox-static nvme-cli fio util-linux e2fsprogs
 	sparse dkms

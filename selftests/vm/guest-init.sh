@@ -104,6 +104,20 @@ log_new_fatal() {
 
 log_mark
 
+# kmemleak (debug kernels): what boot left unreferenced is not ours
+KMEMLEAK=/sys/kernel/debug/kmemleak
+[ -w "$KMEMLEAK" ] && echo clear >"$KMEMLEAK" 2>/dev/null
+# kmemleak_new: scan, print the objects reported since the last call
+# (capped); a leak shows once it is a few seconds old, so a test's may
+# be reported after the next one
+kmemleak_new() {
+	[ -w "$KMEMLEAK" ] || return 0
+	echo scan >"$KMEMLEAK" 2>/dev/null
+	head -n 60 "$KMEMLEAK" 2>/dev/null
+	echo clear >"$KMEMLEAK" 2>/dev/null
+	return 0
+}
+
 # --- load the driver under test ---------------------------------------------
 LOAD_OUT=/tmp/driver-load.out
 load_driver() {
@@ -272,6 +286,7 @@ for t in $TESTS; do
 	t1=$(cut -d' ' -f1 /proc/uptime)
 	tap "# $t took $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
 	log_new_fatal >/tmp/fatal.out
+	kmemleak_new >>/tmp/fatal.out
 	bad=$(cat /tmp/fatal.out)
 	if [ -n "$bad" ]; then
 		tap "# kernel log:"
@@ -321,6 +336,7 @@ if [ "$UNLOAD" = 1 ]; then
 	) >/tmp/test.out 2>&1 || urc=$?
 	tap_comment /tmp/test.out
 	log_new_fatal >/tmp/fatal.out
+	kmemleak_new >>/tmp/fatal.out
 	bad=$(cat /tmp/fatal.out)
 	if [ -n "$bad" ]; then
 		tap "# kernel log:"

@@ -28,7 +28,10 @@ out=$2
 here=$(cd "$(dirname "$0")" && pwd)
 self=$here/mkinitramfs.sh
 init_src=$here/guest-init.sh
-moddir=/lib/modules/$kver
+# MODULES_ROOT: where lib/modules/KVER is, for a kernel not installed on
+# the host (the debug kernel); default /
+modroot=${MODULES_ROOT:-}
+moddir=$modroot/lib/modules/$kver
 
 [ -d "$moddir" ] || { echo "mkinitramfs.sh: no $moddir" >&2; exit 1; }
 [ -f "$init_src" ] || { echo "mkinitramfs.sh: no $init_src" >&2; exit 1; }
@@ -130,7 +133,8 @@ install_bin "$(which_bin dd)" /bin/dd
 # modprobe --show-depends prints "insmod PATH [params]" in load order, with
 # repeats (softdeps too); keep the first occurrence of each.
 mod_chain() {
-	modprobe -S "$kver" --show-depends "$1" | awk '$1 == "insmod" { print $2 }'
+	modprobe ${modroot:+-d "$modroot"} -S "$kver" --show-depends "$1" |
+		awk '$1 == "insmod" { print $2 }'
 }
 nvme_chain=$(mod_chain nvme | awk '!seen[$0]++')
 [ -n "$nvme_chain" ] || { echo "mkinitramfs.sh: no nvme modules for $kver" >&2; exit 1; }
@@ -143,7 +147,7 @@ extra_chain=$( (mod_chain null_blk; mod_chain ext4; mod_chain aer_inject) |
 : >"$stage/etc/nvme-modules"
 copy_mod() { # copy_mod HOSTPATH: print the path of the plain .ko in the image
 	local src=$1 rel dst
-	rel=${src#/lib/modules/"$kver"/}
+	rel=${src#"$modroot"/lib/modules/"$kver"/}
 	case $rel in
 	*.ko.xz) rel=${rel%.xz} ;;
 	*.ko.zst) rel=${rel%.zst} ;;

@@ -8,6 +8,8 @@
 # Settings (environment, or the option in brackets):
 #   KVER         kernel release or short form (6.1, 6.12) [--kver]
 #                default: the first of kernels.sh
+#   KERNEL_DIR   a kernel outside /boot instead of KVER: the directory
+#                scripts/debug-kernel.sh prints (vmlinuz, release, modules/)
 #   TOPO         topology, see topology.sh (one, three, file, two) [--topo]
 #                default: one
 #   VARIANT      faults: the FAULT_INJECT=1 build (build/faults/KVER/cnvme.ko)
@@ -95,17 +97,25 @@ case $DRIVER in cnvme | nvme) ;; *) die "DRIVER must be cnvme or nvme, not '$DRI
 case $TIMEOUT$TEST_TIMEOUT in *[!0-9]*) die "TIMEOUT and TEST_TIMEOUT are seconds" ;; esac
 
 # --- kernel ----------------------------------------------------------------
-if ! kernels=$(KERNELS=${KVER:-} "$here/kernels.sh"); then
+# KERNEL_DIR: a kernel built outside /boot (scripts/debug-kernel.sh): its
+# vmlinuz, release and modules/lib/modules/<release>
+if [ -n "${KERNEL_DIR:-}" ]; then
+	KVER=$(cat "$KERNEL_DIR/release") || die "no $KERNEL_DIR/release"
+	vmlinuz=$KERNEL_DIR/vmlinuz
+	export MODULES_ROOT=$KERNEL_DIR/modules
+elif ! kernels=$(KERNELS=${KVER:-} "$here/kernels.sh"); then
 	die "no usable kernel for KVER='${KVER:-}'"
 fi
-if [ -n "${KVER:-}" ] && printf '%s\n' "$kernels" | grep -qxF "$KVER"; then
+if [ -n "${KERNEL_DIR:-}" ]; then
+	:
+elif [ -n "${KVER:-}" ] && printf '%s\n' "$kernels" | grep -qxF "$KVER"; then
 	:
 elif [ "$(printf '%s\n' "$kernels" | wc -l)" -eq 1 ] || [ -z "${KVER:-}" ]; then
 	KVER=$(printf '%s\n' "$kernels" | head -n1)
 else
 	die "KVER='$KVER' is ambiguous: $(printf '%s' "$kernels" | tr '\n' ' ')"
 fi
-vmlinuz=/boot/vmlinuz-$KVER
+[ -n "${KERNEL_DIR:-}" ] || vmlinuz=/boot/vmlinuz-$KVER
 [ -r "$vmlinuz" ] || die "cannot read $vmlinuz"
 
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found (make deps)"
@@ -189,7 +199,9 @@ mapfile -t topo_args < <("$here/topology.sh" "$TOPO" "$RUNDIR")
 # slab_nomerge: the driver's own caches are never shared, so a leak is
 # reported when the module unloads
 append="console=ttyS0 quiet panic=-1 panic_on_warn=0 log_buf_len=8M printk.devkmsg=on slab_nomerge"
-if grep -qx 'CONFIG_KFENCE=y' "/boot/config-$KVER" 2>/dev/null; then
+kconfig=/boot/config-$KVER
+[ -n "${KERNEL_DIR:-}" ] && kconfig=$KERNEL_DIR/build/.config
+if grep -qx 'CONFIG_KFENCE=y' "$kconfig" 2>/dev/null; then
 	append="$append kfence.sample_interval=100"
 fi
 # cnvme runs keep the in-kernel driver off the controllers; nvme_core stays
