@@ -613,6 +613,7 @@ struct cnvme_user_cmd {
 	u32 metadata_len;
 	u32 timeout_ms;
 	bool vec;
+	bool rescan;		/* set by the command: flush scan_work after */
 };
 
 struct cnvme_uring_cmd;
@@ -639,7 +640,7 @@ int cnvme_effects_init(struct cnvme_ctrl *ctrl);
 u32 cnvme_cmd_effects(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns, u8 opcode);
 u32 cnvme_passthru_start(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 			 u8 opcode);
-void cnvme_passthru_end(struct cnvme_ctrl *ctrl, u32 effects);
+bool cnvme_passthru_end(struct cnvme_ctrl *ctrl, u32 effects);
 bool cnvme_cmd_allowed(struct cnvme_ns *ns, struct nvme_command *c,
 		       bool partition, bool open_for_write);
 

@@ -130,8 +130,14 @@ u32 cnvme_passthru_start(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 	return effects;
 }
 
-/* After a user command, whatever its outcome. */
-void cnvme_passthru_end(struct cnvme_ctrl *ctrl, u32 effects)
+/*
+ * After a user command, whatever its outcome.  True when it queued a
+ * rescan, which the caller waits for (flush_work of scan_work) once it
+ * holds no lock: the admin path holds remove_sem, which a removal takes
+ * under the controller lock, and the scan's workqueue also runs the
+ * reset work, which takes that lock.
+ */
+bool cnvme_passthru_end(struct cnvme_ctrl *ctrl, u32 effects)
 {
 	if (effects & NVME_CMD_EFFECTS_CSE_MASK)
 		cnvme_passthru_unfreeze(ctrl);
@@ -143,8 +149,9 @@ void cnvme_passthru_end(struct cnvme_ctrl *ctrl, u32 effects)
 	if ((effects & (NVME_CMD_EFFECTS_NIC | NVME_CMD_EFFECTS_NCC)) &&
 	    cnvme_state(ctrl) == CNVME_STATE_LIVE && ctrl->tagset_ready) {
 		queue_work(cnvme_wq, &ctrl->scan_work);
-		flush_work(&ctrl->scan_work);
+		return true;
 	}
+	return false;
 }
 
 /* 6.12: admin commands an unprivileged caller may send. */

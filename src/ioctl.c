@@ -173,6 +173,7 @@ static int cnvme_execute_user(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 	u32 effects;
 	int ret, mret;
 
+	uc->rescan = false;
 	rq = blk_mq_alloc_request(q, nvme_is_write(&uc->cmd) ? REQ_OP_DRV_OUT :
 				  REQ_OP_DRV_IN, 0);
 	if (IS_ERR(rq))
@@ -226,7 +227,7 @@ static int cnvme_execute_user(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 	if (bio && blk_rq_unmap_user(bio) && ret == 0)
 		ret = -EFAULT;
 	blk_mq_free_request(rq);
-	cnvme_passthru_end(ctrl, effects);
+	uc->rescan = cnvme_passthru_end(ctrl, effects);
 	return ret;
 
 unmap:
@@ -335,6 +336,9 @@ static int cnvme_user_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 			ret = cnvme_execute_user(ctrl, NULL, &uc, &result);
 		up_read(&ctrl->remove_sem);
 	}
+	/* what the command changed is scanned before the caller sees it */
+	if (uc.rescan)
+		flush_work(&ctrl->scan_work);
 	if (ret < 0)
 		return ret;
 	if (is64) {
@@ -358,6 +362,7 @@ static int cnvme_submit_io(struct cnvme_ns *ns, struct cnvme_user_io __user *uio
 	struct cnvme_user_cmd uc = { };
 	struct cnvme_user_io io;
 	u64 length, meta_len;
+	int ret;
 
 	if (copy_from_user(&io, uio, sizeof(io)))
 		return -EFAULT;
@@ -408,7 +413,10 @@ static int cnvme_submit_io(struct cnvme_ns *ns, struct cnvme_user_io __user *uio
 	uc.data_len = length;
 	uc.metadata = meta_len ? io.metadata : 0;
 	uc.metadata_len = meta_len;
-	return cnvme_execute_user(ns->ctrl, ns, &uc, NULL);
+	ret = cnvme_execute_user(ns->ctrl, ns, &uc, NULL);
+	if (uc.rescan)
+		flush_work(&ns->ctrl->scan_work);
+	return ret;
 }
 
 /*

@@ -55,6 +55,12 @@ static int cnvme_map_bar(struct cnvme_ctrl *ctrl)
 		dev_err(&pdev->dev, "no usable DMA mask\n");
 		goto unmap;
 	}
+	/*
+	 * PRPs and SGLs describe segments of any length: say so, or the DMA
+	 * layer (and an IOMMU merging segments) assumes the 64 KiB default,
+	 * below what the queues' limits let through
+	 */
+	dma_set_max_seg_size(&pdev->dev, 0xffffffff);
 	pci_set_master(pdev);
 	/* what the error recovery restores after a slot reset */
 	pci_save_state(pdev);
