@@ -680,6 +680,15 @@ void cnvme_cancel_all_io(struct cnvme_ctrl *ctrl)
 	blk_mq_tagset_wait_completed_request(&ctrl->tagset);
 }
 
+/* Hardware context @i of @set polls (its map as it stands). */
+static bool cnvme_hctx_polled(struct blk_mq_tag_set *set, unsigned int i)
+{
+	struct blk_mq_queue_map *map = &set->map[HCTX_TYPE_POLL];
+
+	return set->nr_maps > HCTX_TYPE_POLL && map->nr_queues &&
+	       i >= map->queue_offset && i < map->queue_offset + map->nr_queues;
+}
+
 /*
  * A reset brought a different number of I/O queues (the new ones are
  * live, the namespace queues still quiesced).  blk-mq resizes a tag set
@@ -689,14 +698,6 @@ void cnvme_cancel_all_io(struct cnvme_ctrl *ctrl)
  * drain that does not finish within an I/O timeout gives the reset up.
  * Returns with the namespace queues running.
  */
-static bool cnvme_hctx_polled(struct blk_mq_tag_set *set, unsigned int i)
-{
-	struct blk_mq_queue_map *map = &set->map[HCTX_TYPE_POLL];
-
-	return set->nr_maps > HCTX_TYPE_POLL && map->nr_queues &&
-	       i >= map->queue_offset && i < map->queue_offset + map->nr_queues;
-}
-
 static int cnvme_io_tagset_resize(struct cnvme_ctrl *ctrl)
 {
 	struct blk_mq_tag_set *set = &ctrl->tagset;

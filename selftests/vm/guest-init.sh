@@ -54,7 +54,7 @@ say() { echo "cnvme-init: $*" >/dev/console; }
 
 # warnings and driver messages reach console.log too (boot stays quiet)
 echo "$CONSOLE_LOGLEVEL" >/proc/sys/kernel/printk 2>/dev/null
-echo "$HUNG_TASK_SECS" >/proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
+echo "$HUNG_TASK_SECS" 2>/dev/null >/proc/sys/kernel/hung_task_timeout_secs
 
 tty_raw() { stty -F "$1" 115200 raw -echo 2>/dev/null; }
 tty_raw /dev/ttyS1
