@@ -7,7 +7,7 @@
 # x86_64 defconfig + kvm_guest.config + scripts/debug-kernel.config.  The
 # result goes to a cache outside the checkout, keyed by the source
 # package's version, the recipe's version below and a hash of the
-# fragment, so that a machine builds it once:
+# fragment's options, so that a machine builds it once:
 #
 #   $CACHE/<key>/vmlinuz        the kernel the VM runner boots
 #   $CACHE/<key>/modules/lib/modules/<release>/   its modules
@@ -29,7 +29,8 @@ tarball=$(ls /usr/src/linux-source-6.12.tar.xz 2>/dev/null || true)
 # the recipe: bump it when the steps below change what gets built
 recipe=1
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
-hash=$(sha256sum <"$fragment" | cut -c1-12)
+# the options only: comments may change
+hash=$(grep -E '^(# )?CONFIG_' "$fragment" | sha256sum | cut -c1-12)
 cache=${CNVME_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cnvme}/debug-kernel
 dir=$cache/$srcver-r$recipe-$hash
 
@@ -83,5 +84,9 @@ cp "$build/arch/x86/boot/bzImage" "$dir/vmlinuz"
 # against it)
 mk -s kernelrelease >"$dir/release.tmp"
 mv "$dir/release.tmp" "$dir/release"
+# builds of an older recipe or fragment are of no use any more (2.7 GB each)
+for old in "$cache"/*; do
+	[ "$old" = "$dir" ] || rm -rf "$old"
+done
 echo "debug-kernel: $(cat "$dir/release") built in $(($(date +%s) - start)) s" >&2
 echo "$dir"
