@@ -24,12 +24,6 @@ ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD ?= $(ROOT)/build
 SOURCES := Kbuild src compat uapi
 
-ifneq ($(KDIR),)
-KDIRS := $(KDIR)
-else
-KDIRS := $(patsubst %/Makefile,%,$(wildcard /lib/modules/*/build/Makefile))
-endif
-
 KBUILD_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V)) \
 	$(if $(FAULT_INJECT),CNVME_FAULT_INJECT=1)
 # the fault-injection test build goes to its own tree
@@ -41,12 +35,19 @@ MODBUILD := $(if $(FAULT_INJECT),$(BUILD)/faults,$(BUILD))
 all: modules
 
 # Each kernel gets its own build folder holding links to the sources, so
-# objects for 6.1 and 6.12 never mix.
+# objects for 6.1 and 6.12 never mix.  The kernels are looked up when the
+# recipe runs, not when make starts: "make deps demo" installs them first.
 modules:
-	@test -n "$(strip $(KDIRS))" || { \
+	@set -e; kdirs="$(KDIR)"; \
+	if [ -z "$$kdirs" ]; then \
+		for m in /lib/modules/*/build/Makefile; do \
+			[ -f "$$m" ] && kdirs="$$kdirs $${m%/Makefile}"; \
+		done; \
+	fi; \
+	[ -n "$$kdirs" ] || { \
 		echo "no kernel headers found: run 'make deps' or pass KDIR=" >&2; \
-		exit 1; }
-	@set -e; for kdir in $(KDIRS); do \
+		exit 1; }; \
+	for kdir in $$kdirs; do \
 		kver=$$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' \
 			$$kdir/include/generated/utsrelease.h); \
 		test -n "$$kver" || { echo "$$kdir: no UTS_RELEASE" >&2; exit 1; }; \
