@@ -15,6 +15,13 @@ export TOPOS=${TOPOS:-one three file meta media}
 jobs=$(nproc 2>/dev/null || echo 2)
 
 "$root/scripts/deps.sh" || exit 1
+# Debian unstable's kernel (7.2 now) in its chroot: built for and checked
+# statically; booted only with SID=1 (not yet green on the whole suite)
+sid_failed=0
+if [ "${SID_BUILD:-1}" = 1 ] && ! "$root/scripts/sid-kernel.sh" >/dev/null; then
+	echo "# sid-kernel.sh failed: Debian unstable's kernel is not checked"
+	sid_failed=1
+fi
 if ! make -C "$root" -j"$jobs" modules >"$root/build-modules.log" 2>&1 ||
    ! make -C "$root" -j"$jobs" modules FAULT_INJECT=1 >>"$root/build-modules.log" 2>&1; then
 	tail -n 40 "$root/build-modules.log"
@@ -36,7 +43,7 @@ if [ "${STATIC:-1}" = 1 ]; then
 	pre_passed=$(echo "$out" | sed -n 's/^# static: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
 	pre_failed=$(echo "$out" | sed -n 's/^# static: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
 	pre_passed=${pre_passed:-0}
-	pre_failed=${pre_failed:-1}
+	pre_failed=$((${pre_failed:-1} + sid_failed))
 	# a rebuild for the VMs, since the checks rebuilt per kernel
 	make -C "$root" -j"$jobs" modules >/dev/null 2>&1
 fi

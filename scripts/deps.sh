@@ -11,7 +11,7 @@ pkgs=(
 	linux-source-6.12 bison flex bc libelf-dev libssl-dev
 	qemu-system-x86 qemu-utils
 	busybox-static nvme-cli fio util-linux e2fsprogs
-	sparse dkms
+	sparse dkms debootstrap
 	python3-numpy python3-scipy python3-matplotlib
 )
 

@@ -7,7 +7,27 @@
 #                     release exactly or as a prefix followed by a non-digit
 #                     (so "6.1" matches 6.1.0-56-amd64 but not 6.12.x).
 # BOOT_DIR / MODULES_DIR override /boot and /lib/modules (for testing).
+#
+# SID=1: Debian unstable's kernel is listed too, once scripts/sid-kernel.sh
+# has set it up (outside /boot; not yet in the default matrix: see
+# Documentation/testing.rst).
+# kernels.sh --dir RELEASE: the directory of such a kernel (vmlinuz,
+# release, config, modules/lib/modules/RELEASE: run.sh's KERNEL_DIR);
+# exit 1 for a kernel of /boot.
 set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+external() { # the directories of the kernels outside /boot
+	[ "${SID:-0}" = 1 ] || return 0
+	"$here/../../scripts/sid-kernel.sh" --print || true
+}
+
+if [ "${1:-}" = --dir ]; then
+	for d in $(external); do
+		[ "$(cat "$d/release")" = "$2" ] && { echo "$d"; exit 0; }
+	done
+	exit 1
+fi
 
 boot_dir=${BOOT_DIR:-/boot}
 mod_dir=${MODULES_DIR:-/lib/modules}
@@ -28,13 +48,17 @@ matches() { # matches RELEASE -> 0 if RELEASE passes the KERNELS filter
 	return 1
 }
 
-list=$(for img in "$boot_dir"/vmlinuz-*; do
+list=$({ for img in "$boot_dir"/vmlinuz-*; do
 	[ -f "$img" ] || continue
 	k=${img#"$boot_dir"/vmlinuz-}
 	[ -f "$mod_dir/$k/build/Makefile" ] || continue
 	matches "$k" || continue
 	printf '%s\n' "$k"
-done | sort -V)
+done
+for d in $(external); do
+	k=$(cat "$d/release")
+	matches "$k" && printf '%s\n' "$k"
+done; } | sort -V)
 
 if [ -z "$list" ]; then
 	echo "kernels.sh: no kernel with image and headers matches KERNELS='$filter'" >&2

@@ -97,8 +97,9 @@ case $DRIVER in cnvme | nvme) ;; *) die "DRIVER must be cnvme or nvme, not '$DRI
 case $TIMEOUT$TEST_TIMEOUT in *[!0-9]*) die "TIMEOUT and TEST_TIMEOUT are seconds" ;; esac
 
 # --- kernel ----------------------------------------------------------------
-# KERNEL_DIR: a kernel built outside /boot (scripts/debug-kernel.sh): its
-# vmlinuz, release and modules/lib/modules/<release>
+# KERNEL_DIR: a kernel outside /boot (scripts/debug-kernel.sh,
+# scripts/sid-kernel.sh): its vmlinuz, release, modules/lib/modules/<release>
+# and config (or build/.config)
 if [ -n "${KERNEL_DIR:-}" ]; then
 	KVER=$(cat "$KERNEL_DIR/release") || die "no $KERNEL_DIR/release"
 	vmlinuz=$KERNEL_DIR/vmlinuz
@@ -114,6 +115,11 @@ elif [ "$(printf '%s\n' "$kernels" | wc -l)" -eq 1 ] || [ -z "${KVER:-}" ]; then
 	KVER=$(printf '%s\n' "$kernels" | head -n1)
 else
 	die "KVER='$KVER' is ambiguous: $(printf '%s' "$kernels" | tr '\n' ' ')"
+fi
+# a kernel outside /boot that kernels.sh lists (Debian unstable's)
+if [ -z "${KERNEL_DIR:-}" ] && KERNEL_DIR=$("$here/kernels.sh" --dir "$KVER"); then
+	vmlinuz=$KERNEL_DIR/vmlinuz
+	export MODULES_ROOT=$KERNEL_DIR/modules
 fi
 [ -n "${KERNEL_DIR:-}" ] || vmlinuz=/boot/vmlinuz-$KVER
 [ -r "$vmlinuz" ] || die "cannot read $vmlinuz"
@@ -200,7 +206,11 @@ mapfile -t topo_args < <("$here/topology.sh" "$TOPO" "$RUNDIR")
 # reported when the module unloads
 append="console=ttyS0 quiet panic=-1 panic_on_warn=0 log_buf_len=8M printk.devkmsg=on slab_nomerge"
 kconfig=/boot/config-$KVER
-[ -n "${KERNEL_DIR:-}" ] && kconfig=$KERNEL_DIR/build/.config
+if [ -f "${KERNEL_DIR:-}/config" ]; then
+	kconfig=$KERNEL_DIR/config
+elif [ -n "${KERNEL_DIR:-}" ]; then
+	kconfig=$KERNEL_DIR/build/.config
+fi
 if grep -qx 'CONFIG_KFENCE=y' "$kconfig" 2>/dev/null; then
 	append="$append kfence.sample_interval=100"
 fi
