@@ -5,6 +5,11 @@
 #   make                 build cnvme.ko for every kernel whose headers are
 #                        installed, into build/<kernelrelease>/
 #   make KDIR=/path      build for one kernel tree only
+#                        (and no kernel of a chroot: see CHROOT_KERNEL)
+#   make CHROOT_KERNEL=d build for the kernel of scripts/sid-kernel.sh's
+#                        directory d only, inside its chroot; without KDIR
+#                        or CHROOT_KERNEL, sid's kernel is built for too
+#                        when scripts/sid-kernel.sh has set it up
 #   make W=1 / C=2       extra warnings / sparse, passed to kbuild
 #   make FAULT_INJECT=1  the test build with debugfs fault points, into
 #                        build/faults/<kernelrelease>/ (never ship it)
@@ -26,6 +31,9 @@ SOURCES := Kbuild src compat uapi
 
 KBUILD_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V)) \
 	$(if $(FAULT_INJECT),CNVME_FAULT_INJECT=1)
+# a kernel built in a chroot (scripts/chroot-build.sh) gets these too
+CHROOT_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V)) \
+	$(if $(FAULT_INJECT),FAULT_INJECT=1)
 # the fault-injection test build goes to its own tree
 MODBUILD := $(if $(FAULT_INJECT),$(BUILD)/faults,$(BUILD))
 
@@ -39,12 +47,12 @@ all: modules
 # recipe runs, not when make starts: "make deps demo" installs them first.
 modules:
 	@set -e; kdirs="$(KDIR)"; \
-	if [ -z "$$kdirs" ]; then \
+	if [ -z "$$kdirs" ] && [ -z "$(CHROOT_KERNEL)" ]; then \
 		for m in /lib/modules/*/build/Makefile; do \
 			[ -f "$$m" ] && kdirs="$$kdirs $${m%/Makefile}"; \
 		done; \
 	fi; \
-	[ -n "$$kdirs" ] || { \
+	[ -n "$$kdirs$(CHROOT_KERNEL)" ] || { \
 		echo "no kernel headers found: run 'make deps' or pass KDIR=" >&2; \
 		exit 1; }; \
 	for kdir in $$kdirs; do \
@@ -57,9 +65,18 @@ modules:
 			test ! -e $(ROOT)/$$s || cp -rsf $(ROOT)/$$s $$out/; \
 		done; \
 		find $$out -xtype l -delete; \
+		mkdir -p $$out/generated; \
+		$(ROOT)/scripts/compat-probe.sh $$kdir \
+			$$out/generated/cnvme_features.h; \
 		echo "  BUILD   cnvme.ko for $$kver"; \
 		$(MAKE) -C $$kdir M=$$out $(KBUILD_ARGS) modules; \
-	done
+	done; \
+	if [ -z "$(KDIR)" ] || [ -n "$(CHROOT_KERNEL)" ]; then \
+		for d in $(or $(CHROOT_KERNEL),$$($(ROOT)/scripts/sid-kernel.sh --print)); do \
+			echo "  BUILD   cnvme.ko for $$(cat $$d/release) (in its chroot)"; \
+			BUILD=$(BUILD) $(ROOT)/scripts/chroot-build.sh $$d $(CHROOT_ARGS); \
+		done; \
+	fi
 
 deps:
 	$(ROOT)/scripts/deps.sh

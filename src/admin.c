@@ -119,7 +119,7 @@ int cnvme_admin_init(struct cnvme_ctrl *ctrl)
 	set->ops = &cnvme_admin_mq_ops;
 	set->nr_hw_queues = 1;
 	set->queue_depth = CNVME_ADMIN_TAGS;
-	set->timeout = cnvme_admin_timeout_jiffies;
+	set->timeout = ctrl->admin_timeout;
 	set->numa_node = dev_to_node(&ctrl->pdev->dev);
 	set->cmd_size = sizeof(struct cnvme_iod);
 	set->driver_data = ctrl;
@@ -203,7 +203,7 @@ int cnvme_admin_exec(struct cnvme_ctrl *ctrl, struct nvme_command *cmd,
 	iod = blk_mq_rq_to_pdu(rq);
 	iod->cmd = *cmd;
 	iod->status = 0;
-	rq->timeout = cnvme_admin_timeout_jiffies;
+	rq->timeout = READ_ONCE(ctrl->admin_timeout);
 	sts = blk_execute_rq(rq, false);
 
 	if (iod->status)

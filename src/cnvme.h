@@ -30,6 +30,8 @@
 #include <linux/uuid.h>
 #include <linux/workqueue.h>
 
+#include "compat.h"
+
 #define CNVME_NAME		"cnvme"
 #define CNVME_ADMIN_DEPTH	NVME_AQ_DEPTH
 
@@ -45,6 +47,8 @@
 #define CNVME_MAX_SEGMENTS	128
 #define CNVME_SMALL_POOL_SIZE	256
 #define CNVME_DSM_MAX_RANGES	256
+/* Identify Namespace NSFEAT: NPWG, NPWA, NPDG, NPDA and NOWS are valid */
+#define CNVME_NSFEAT_OPTPERF	BIT(4)
 /* fewest spare CQ entries worth reporting the CQ head lazily for */
 #define CNVME_CQ_MIN_SLACK	16
 
@@ -195,6 +199,10 @@ struct cnvme_ns {
 	u64 nuse;		/* as last read; sysfs re-reads it */
 	struct ratelimit_state nuse_rs;
 	bool passthru_err_log;
+	/* sysfs diag/ counters (7.2) */
+	atomic_long_t diag_errors;	/* failed I/O commands */
+	atomic_long_t diag_retries;	/* commands sent again */
+	atomic_long_t diag_failovers;	/* moved to another path */
 	struct cnvme_ns_ids ids;
 	struct device cdev_device;	/* /dev/ng<C>n<H> */
 	struct cdev cdev;
@@ -321,6 +329,12 @@ struct cnvme_ctrl {
 	u32 dmrsl;		/* Identify CNS 06h: discard limits */
 	u8 dmrl;
 	bool passthru_err_log;
+	/* timeouts of this controller's commands, jiffies (sysfs, 7.2) */
+	unsigned int admin_timeout;
+	unsigned int io_timeout;
+	/* sysfs diag/ counters (7.2): resets, failed I/O commands */
+	atomic_long_t diag_resets;
+	atomic_long_t diag_errors;
 	u16 oncs;
 	u8 vwc;
 	bool sgls;
@@ -574,7 +588,7 @@ void cnvme_release_rq(struct cnvme_ctrl *ctrl, struct request *rq);
 
 /* ns.c */
 struct hd_geometry;
-int cnvme_getgeo(struct block_device *bdev, struct hd_geometry *geo);
+int cnvme_getgeo(cnvme_getgeo_t *dev, struct hd_geometry *geo);
 void cnvme_scan_work(struct work_struct *work);
 void cnvme_remove_namespaces(struct cnvme_ctrl *ctrl);
 void cnvme_quiesce_io(struct cnvme_ctrl *ctrl);

@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 
 #include "cnvme.h"
+#include "compat.h"
 
 #define CNVME_SG_BYTES	(CNVME_MAX_SEGMENTS * sizeof(struct scatterlist))
 
@@ -284,7 +285,7 @@ blk_status_t cnvme_map_data(struct cnvme_ctrl *ctrl, struct request *rq,
 	if (!iod->sgl)
 		return BLK_STS_RESOURCE;
 	sg_init_table(iod->sgl, blk_rq_nr_phys_segments(rq));
-	nents = blk_rq_map_sg(rq->q, rq, iod->sgl);
+	nents = cnvme_rq_map_sg(rq, iod->sgl);
 	if (!nents) {
 		ret = BLK_STS_IOERR;
 		goto free_sgl;

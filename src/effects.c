@@ -115,7 +115,7 @@ static void cnvme_passthru_unfreeze(struct cnvme_ctrl *ctrl)
 	struct cnvme_ns *ns;
 
 	list_for_each_entry(ns, &ctrl->namespaces, entry)
-		blk_mq_unfreeze_queue(ns->disk->queue);
+		cnvme_unfreeze_started(ns->disk->queue);
 	mutex_unlock(&ctrl->scan_lock);
 }
 

@@ -8,7 +8,6 @@
  * in ->poll and ends file system requests in batches.
  */
 #include <linux/blk-integrity.h>
-#include <linux/blk-mq-pci.h>
 #include <linux/t10-pi.h>
 
 #include "cnvme.h"
@@ -462,6 +461,8 @@ static void cnvme_complete_rq(struct request *rq)
 		unsigned long delay = crd ? ctrl->crdt[crd - 1] * 100 : 0;
 
 		iod->retries++;
+		if (!blk_rq_is_passthrough(rq))
+			atomic_long_inc(&((struct cnvme_ns *)rq->q->queuedata)->diag_retries);
 		if (!delay) {
 			blk_mq_requeue_request(rq, true);
 			return;
@@ -473,8 +474,13 @@ static void cnvme_complete_rq(struct request *rq)
 	/* a path error of a multipath bio: another path takes its bios */
 	if ((rq->cmd_flags & CNVME_REQ_MPATH) && cnvme_mpath_failover(rq))
 		return;
-	if (!blk_rq_is_passthrough(rq))
-		cnvme_log_error(rq->q->queuedata, rq, iod);
+	if (!blk_rq_is_passthrough(rq)) {
+		struct cnvme_ns *ns = rq->q->queuedata;
+
+		atomic_long_inc(&ns->diag_errors);
+		atomic_long_inc(&ctrl->diag_errors);
+		cnvme_log_error(ns, rq, iod);
+	}
 	blk_mq_end_request(rq, blk_rq_is_passthrough(rq) ? BLK_STS_IOERR :
 			   cnvme_error_status(iod->status));
 }
@@ -499,8 +505,7 @@ static int cnvme_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
 	return cnvme_poll_cq(hctx->driver_data, iob);
 }
 
-static enum rq_end_io_ret cnvme_abort_endio(struct request *rq,
-					    blk_status_t error)
+static enum rq_end_io_ret cnvme_abort_endio(CNVME_END_IO_ARGS)
 {
 	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
 	struct cnvme_ctrl *ctrl = rq->end_io_data;
@@ -529,7 +534,7 @@ static int cnvme_send_abort(struct cnvme_ctrl *ctrl, struct cnvme_queue *nq,
 	aiod->cmd.abort.sqid = cpu_to_le16(nq->qid);
 	abort->end_io = cnvme_abort_endio;
 	abort->end_io_data = ctrl;
-	abort->timeout = cnvme_admin_timeout_jiffies;
+	abort->timeout = READ_ONCE(ctrl->admin_timeout);
 	blk_execute_rq_nowait(abort, false);
 	return 0;
 }
@@ -635,7 +640,7 @@ static void cnvme_map_queues(struct blk_mq_tag_set *set)
 			continue;
 		map->queue_offset = offset;
 		if (i != HCTX_TYPE_POLL && ctrl->nr_vecs > 1)
-			blk_mq_pci_map_queues(map, ctrl->pdev, offset + 1);
+			cnvme_map_hw_queues(map, ctrl->pdev, offset + 1);
 		else
 			blk_mq_map_queues(map);
 		offset += map->nr_queues;
@@ -722,7 +727,7 @@ static int cnvme_io_tagset_resize(struct cnvme_ctrl *ctrl)
 	cnvme_unquiesce_io(ctrl);
 	/* no namespace joins between the drain and the resize */
 	mutex_lock(&ctrl->ns_lock);
-	if (cnvme_drain_io_locked(ctrl, cnvme_io_timeout_jiffies)) {
+	if (cnvme_drain_io_locked(ctrl, READ_ONCE(ctrl->io_timeout))) {
 		blk_mq_update_nr_hw_queues(set, ctrl->nr_ioqs);
 		for (i = 0; i < ctrl->nr_ioqs; i++)
 			WRITE_ONCE(ctrl->ioqs[i].live, true);
@@ -775,10 +780,10 @@ int cnvme_io_tagset_update(struct cnvme_ctrl *ctrl)
 	set->nr_maps = cnvme_poll_queues ? HCTX_MAX_TYPES : 2;
 	set->queue_depth = min_t(unsigned int, ctrl->io_depth - 1,
 				 BLK_MQ_MAX_DEPTH);
-	set->timeout = cnvme_io_timeout_jiffies;
+	set->timeout = READ_ONCE(ctrl->io_timeout);
 	set->numa_node = dev_to_node(&ctrl->pdev->dev);
 	set->cmd_size = sizeof(struct cnvme_iod);
-	set->flags = BLK_MQ_F_SHOULD_MERGE;
+	set->flags = CNVME_BLK_MQ_F_MERGE;
 	set->driver_data = ctrl;
 	ret = blk_mq_alloc_tag_set(set);
 	if (ret)

@@ -24,6 +24,7 @@
 
 #include "cnvme.h"
 #include "compat.h"
+#include "limits.h"
 
 /* The in-kernel driver's rule for a namespace that gets a head. */
 bool cnvme_ns_multipath(struct cnvme_ctrl *ctrl, struct nvme_id_ns *id)
@@ -194,6 +195,7 @@ bool cnvme_mpath_failover(struct request *rq)
 	}
 	blk_steal_bios(&head->requeue_list, rq);
 	spin_unlock_irqrestore(&head->requeue_lock, flags);
+	atomic_long_inc(&ns->diag_failovers);
 	iod->status = 0;
 	blk_mq_end_request(rq, BLK_STS_OK);
 	kblockd_schedule_work(&head->requeue_work);
@@ -331,7 +333,7 @@ static struct cnvme_ns_head *cnvme_head_alloc(struct cnvme_ctrl *ctrl,
 
 	cnvme_head_limits(&hl);
 	poll = ctrl->nr_maps[HCTX_TYPE_POLL] > 0;
-	head->disk = cnvme_compat_alloc_head_disk(&hl, node, poll);
+	head->disk = cnvme_limits_alloc_head_disk(&hl, node, poll);
 	if (IS_ERR(head->disk)) {
 		ret = PTR_ERR(head->disk);
 		goto free_instance;
@@ -526,7 +528,7 @@ void cnvme_head_update(struct cnvme_ns *ns, const struct cnvme_limits *lim,
 	struct cnvme_limits hl = *lim;
 
 	cnvme_head_limits(&hl);
-	cnvme_compat_update_limits(head->disk, &hl);
+	cnvme_limits_update(head->disk, &hl);
 	set_capacity_and_notify(head->disk, capacity);
 }
 

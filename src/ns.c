@@ -17,6 +17,7 @@
 
 #include "cnvme.h"
 #include "compat.h"
+#include "limits.h"
 
 #define CNVME_NS_LIST_ENTRIES	1024
 
@@ -34,11 +35,11 @@ static void cnvme_free_disk(struct gendisk *disk)
 }
 
 /* The geometry fdisk and friends expect from an NVMe disk, heads' too. */
-int cnvme_getgeo(struct block_device *bdev, struct hd_geometry *geo)
+int cnvme_getgeo(cnvme_getgeo_t *dev, struct hd_geometry *geo)
 {
 	geo->heads = 1 << 6;
 	geo->sectors = 1 << 5;
-	geo->cylinders = get_capacity(bdev->bd_disk) >> 11;
+	geo->cylinders = get_capacity(cnvme_getgeo_disk(dev)) >> 11;
 	return 0;
 }
 
@@ -200,7 +201,7 @@ static void cnvme_parse_id_ns(struct cnvme_ctrl *ctrl, struct nvme_id_ns *id,
 	lim->atomic_unit_max = rounddown_pow_of_two(atomic_bs);
 	phys_bs = bs;
 	io_opt = CNVME_IO_OPT_IS_BLOCK ? bs : 0;
-	if (id->nsfeat & NVME_NS_FEAT_IO_OPT) {
+	if (id->nsfeat & CNVME_NSFEAT_OPTPERF) {
 		phys_bs = bs * (1 + le16_to_cpu(id->npwg));
 		if (id->nows)
 			io_opt = bs * (1 + le16_to_cpu(id->nows));
@@ -227,9 +228,18 @@ static void cnvme_parse_id_ns(struct cnvme_ctrl *ctrl, struct nvme_id_ns *id,
 			min_t(u32, ctrl->dmrl, CNVME_DSM_MAX_RANGES) :
 			CNVME_DSM_MAX_RANGES;
 		lim->discard_granularity = bs;
+		/* 0's based deallocate granularity and alignment */
+		if (CNVME_DISCARD_GRAN_NPDG &&
+		    id->nsfeat & CNVME_NSFEAT_OPTPERF)
+			lim->discard_granularity =
+				bs * (1 + max(le16_to_cpu(id->npdg),
+					      le16_to_cpu(id->npda)));
 	}
 	if (ctrl->oncs & NVME_CTRL_ONCS_WRITE_ZEROES)
 		lim->max_write_zeroes_sectors = ctrl->max_zeroes_sectors;
+	/* DLFEAT: deallocated blocks read as zeroes, and DEAC is supported */
+	lim->write_zeroes_unmap = (id->dlfeat & 0x7) == 0x1 &&
+				  (id->dlfeat & BIT(3));
 	lim->write_cache = ctrl->vwc & NVME_CTRL_VWC_PRESENT;
 	lim->fua = lim->write_cache;
 	if (info->supported && info->ms && !info->ext) {
@@ -304,7 +314,7 @@ static void cnvme_alloc_ns(struct cnvme_ctrl *ctrl, struct cnvme_ns_info *info)
 			goto free_ns;
 	}
 
-	disk = cnvme_compat_alloc_disk(&ctrl->tagset, &info->lim, ns);
+	disk = cnvme_limits_alloc_disk(&ctrl->tagset, &info->lim, ns);
 	if (IS_ERR(disk))
 		goto free_instance;
 	disk->fops = &cnvme_bdev_ops;
@@ -381,7 +391,7 @@ static void cnvme_remove_ns(struct cnvme_ns *ns)
 	if (test_and_clear_bit(CNVME_NS_STOPPED, &ns->flags))
 		blk_mq_unquiesce_queue(ns->disk->queue);
 	if (test_and_clear_bit(CNVME_NS_FROZEN, &ns->flags))
-		blk_mq_unfreeze_queue(ns->disk->queue);
+		cnvme_unfreeze_started(ns->disk->queue);
 	if (ns->head)
 		cnvme_head_remove_path(ns);
 	cnvme_ns_cdev_del(ns);
@@ -394,12 +404,14 @@ static void cnvme_remove_ns(struct cnvme_ns *ns)
 /* Apply a changed size or format to a namespace already known. */
 static void cnvme_update_ns(struct cnvme_ns *ns, struct cnvme_ns_info *info)
 {
+	unsigned int memflags;
+
 	/* no request built for the old format may reach the new one */
-	blk_mq_freeze_queue(ns->disk->queue);
+	memflags = cnvme_freeze_queue(ns->disk->queue);
 	cnvme_apply_info(ns, info);
-	cnvme_compat_update_limits(ns->disk, &info->lim);
+	cnvme_limits_update(ns->disk, &info->lim);
 	set_capacity_and_notify(ns->disk, cnvme_capacity(info));
-	blk_mq_unfreeze_queue(ns->disk->queue);
+	cnvme_unfreeze_queue(ns->disk->queue, memflags);
 	if (ns->head)
 		cnvme_head_update(ns, &info->lim, cnvme_capacity(info));
 }
@@ -637,6 +649,6 @@ void cnvme_drain_io_end(struct cnvme_ctrl *ctrl)
 	mutex_lock(&ctrl->ns_lock);
 	list_for_each_entry(ns, &ctrl->namespaces, entry)
 		if (test_and_clear_bit(CNVME_NS_FROZEN, &ns->flags))
-			blk_mq_unfreeze_queue(ns->disk->queue);
+			cnvme_unfreeze_started(ns->disk->queue);
 	mutex_unlock(&ctrl->ns_lock);
 }

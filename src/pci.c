@@ -136,6 +136,8 @@ static int cnvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	 */
 	ctrl->pdev = pci_dev_get(pdev);
 	ctrl->state = CNVME_STATE_NEW;
+	ctrl->admin_timeout = cnvme_admin_timeout_jiffies;
+	ctrl->io_timeout = cnvme_io_timeout_jiffies;
 	spin_lock_init(&ctrl->state_lock);
 	mutex_init(&ctrl->lock);
 	mutex_init(&ctrl->cancel_lock);

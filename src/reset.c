@@ -12,6 +12,7 @@
 
 #include "cnvme.h"
 #include "compat.h"
+#include "limits.h"
 
 static void cnvme_quiesce_admin(struct cnvme_ctrl *ctrl)
 {
@@ -84,8 +85,13 @@ void cnvme_dev_disable(struct cnvme_ctrl *ctrl, bool shutdown)
 
 bool cnvme_schedule_reset(struct cnvme_ctrl *ctrl)
 {
+	/* the probe's first enable is not a reset (sysfs diag/reset_count) */
+	bool first = cnvme_state(ctrl) == CNVME_STATE_NEW;
+
 	if (!cnvme_change_state(ctrl, CNVME_STATE_RESETTING))
 		return false;
+	if (!first)
+		atomic_long_inc(&ctrl->diag_resets);
 	queue_work(cnvme_wq, &ctrl->reset_work);
 	return true;
 }
@@ -163,8 +169,8 @@ static void cnvme_init_ctrl_limits(struct cnvme_ctrl *ctrl)
 		max = min(max, mdts);
 	}
 	ctrl->max_hw_sectors = max;
-	if (cnvme_compat_admin_limits(ctrl->admin_q, max, CNVME_QUEUE_MAX_SEGMENTS,
-				      CNVME_CTRL_PAGE_SIZE - 1))
+	if (cnvme_limits_admin(ctrl->admin_q, max, CNVME_QUEUE_MAX_SEGMENTS,
+			       CNVME_CTRL_PAGE_SIZE - 1))
 		dev_warn(&ctrl->pdev->dev, "%s: cannot set admin queue limits\n",
 			 dev_name(&ctrl->dev));
 	ctrl->oncs = le16_to_cpu(id->oncs);

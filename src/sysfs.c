@@ -186,6 +186,136 @@ static ssize_t passthru_err_log_enabled_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(passthru_err_log_enabled);
 
+/* A timeout in milliseconds, kept in jiffies (7.2): 0 is refused. */
+static ssize_t cnvme_timeout_store(struct device *dev, const char *buf,
+				   size_t count, unsigned int *jiffies)
+{
+	unsigned int ms;
+
+	if (kstrtouint(buf, 10, &ms) || !ms) {
+		dev_warn(dev, "a timeout is a positive number of milliseconds\n");
+		return -EINVAL;
+	}
+	WRITE_ONCE(*jiffies, msecs_to_jiffies(ms));
+	return count;
+}
+
+static ssize_t admin_timeout_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  jiffies_to_msecs(READ_ONCE(to_cnvme_ctrl(dev)->admin_timeout)));
+}
+
+static ssize_t admin_timeout_store(struct device *dev,
+				   struct device_attribute *attr,
+				   const char *buf, size_t count)
+{
+	struct cnvme_ctrl *ctrl = to_cnvme_ctrl(dev);
+	ssize_t ret = cnvme_timeout_store(dev, buf, count, &ctrl->admin_timeout);
+
+	if (ret > 0 && ctrl->admin_q)
+		blk_queue_rq_timeout(ctrl->admin_q, ctrl->admin_timeout);
+	return ret;
+}
+static DEVICE_ATTR_RW(admin_timeout);
+
+static ssize_t io_timeout_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  jiffies_to_msecs(READ_ONCE(to_cnvme_ctrl(dev)->io_timeout)));
+}
+
+/* Every namespace's queue takes it, and those found later. */
+static ssize_t io_timeout_store(struct device *dev,
+				struct device_attribute *attr,
+				const char *buf, size_t count)
+{
+	struct cnvme_ctrl *ctrl = to_cnvme_ctrl(dev);
+	ssize_t ret = cnvme_timeout_store(dev, buf, count, &ctrl->io_timeout);
+	struct cnvme_ns *ns;
+
+	if (ret < 0)
+		return ret;
+	mutex_lock(&ctrl->ns_lock);
+	ctrl->tagset.timeout = ctrl->io_timeout;
+	list_for_each_entry(ns, &ctrl->namespaces, entry)
+		blk_queue_rq_timeout(ns->disk->queue, ctrl->io_timeout);
+	mutex_unlock(&ctrl->ns_lock);
+	return ret;
+}
+static DEVICE_ATTR_RW(io_timeout);
+
+/* The quirks the driver applies to this controller: none. */
+static ssize_t quirks_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "\n");
+}
+static DEVICE_ATTR_RO(quirks);
+
+/* A diag/ counter: read, or set to the value written (7.2). */
+static ssize_t cnvme_counter_show(atomic_long_t *c, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", (unsigned long)atomic_long_read(c));
+}
+
+static ssize_t cnvme_counter_store(struct device *dev, atomic_long_t *c,
+				   const char *buf, size_t count)
+{
+	unsigned long v;
+
+	if (kstrtoul(buf, 10, &v)) {
+		dev_warn(dev, "a counter is set to a number\n");
+		return -EINVAL;
+	}
+	atomic_long_set(c, v);
+	return count;
+}
+
+static ssize_t reset_count_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return cnvme_counter_show(&to_cnvme_ctrl(dev)->diag_resets, buf);
+}
+
+static ssize_t reset_count_store(struct device *dev,
+				 struct device_attribute *attr,
+				 const char *buf, size_t count)
+{
+	return cnvme_counter_store(dev, &to_cnvme_ctrl(dev)->diag_resets, buf,
+				   count);
+}
+static DEVICE_ATTR_RW(reset_count);
+
+static ssize_t command_error_count_show(struct device *dev,
+					struct device_attribute *attr,
+					char *buf)
+{
+	return cnvme_counter_show(&to_cnvme_ctrl(dev)->diag_errors, buf);
+}
+
+static ssize_t command_error_count_store(struct device *dev,
+					 struct device_attribute *attr,
+					 const char *buf, size_t count)
+{
+	return cnvme_counter_store(dev, &to_cnvme_ctrl(dev)->diag_errors, buf,
+				   count);
+}
+static DEVICE_ATTR_RW(command_error_count);
+
+static struct attribute *cnvme_ctrl_diag_attrs[] = {
+	&dev_attr_reset_count.attr,
+	&dev_attr_command_error_count.attr,
+	NULL
+};
+
+static const struct attribute_group cnvme_ctrl_diag_group = {
+	.name = "diag",
+	.attrs = cnvme_ctrl_diag_attrs,
+};
+
 static struct attribute *cnvme_ctrl_attrs[] = {
 	&dev_attr_model.attr,
 	&dev_attr_serial.attr,
@@ -204,6 +334,9 @@ static struct attribute *cnvme_ctrl_attrs[] = {
 	&dev_attr_cntrltype.attr,
 	&dev_attr_dctype.attr,
 	&dev_attr_passthru_err_log_enabled.attr,
+	&dev_attr_admin_timeout.attr,
+	&dev_attr_io_timeout.attr,
+	&dev_attr_quirks.attr,
 	NULL
 };
 
@@ -211,6 +344,10 @@ static umode_t cnvme_ctrl_attr_visible(struct kobject *kobj,
 				       struct attribute *a, int n)
 {
 	if (a == &dev_attr_passthru_err_log_enabled.attr && !CNVME_SYSFS_6_12)
+		return 0;
+	if ((a == &dev_attr_admin_timeout.attr ||
+	     a == &dev_attr_io_timeout.attr || a == &dev_attr_quirks.attr) &&
+	    !CNVME_SYSFS_7_2)
 		return 0;
 	return a->mode;
 }
@@ -222,6 +359,7 @@ static const struct attribute_group cnvme_ctrl_group = {
 
 const struct attribute_group *cnvme_ctrl_groups[] = {
 	&cnvme_ctrl_group,
+	CNVME_SYSFS_7_2 ? &cnvme_ctrl_diag_group : NULL,
 	NULL
 };
 
@@ -433,6 +571,103 @@ static struct device_attribute dev_attr_ns_passthru_err_log =
 	__ATTR(passthru_err_log_enabled, 0644, ns_passthru_err_log_show,
 	       ns_passthru_err_log_store);
 
+/*
+ * numa_nodes and queue_depth (7.2): what the multipath I/O policies use
+ * of a path.  cnvme shows the queue depth under the queue-depth policy;
+ * numa_nodes, the nodes a path serves under the NUMA policy, it leaves
+ * empty (not computed).
+ */
+static ssize_t numa_nodes_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "\n");
+}
+static DEVICE_ATTR_RO(numa_nodes);
+
+static ssize_t queue_depth_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct cnvme_ns *ns = dev_to_disk(dev)->private_data;
+
+	if (!ns->head ||
+	    READ_ONCE(ns->ctrl->subsys->iopolicy) != CNVME_IOPOLICY_QD)
+		return 0;
+	return sysfs_emit(buf, "%d\n", atomic_read(&ns->ctrl->nr_active));
+}
+static DEVICE_ATTR_RO(queue_depth);
+
+static struct cnvme_ns *cnvme_dev_ns(struct device *dev)
+{
+	return dev_to_disk(dev)->private_data;
+}
+
+/* the namespace's diag/ counters, by their offset in struct cnvme_ns */
+struct cnvme_ns_counter_attr {
+	struct device_attribute attr;
+	size_t offset;
+};
+
+static atomic_long_t *cnvme_ns_counter(struct device *dev,
+				       struct device_attribute *attr)
+{
+	size_t off = container_of(attr, struct cnvme_ns_counter_attr,
+				  attr)->offset;
+
+	return (atomic_long_t *)((char *)cnvme_dev_ns(dev) + off);
+}
+
+static ssize_t cnvme_ns_counter_show(struct device *dev,
+				     struct device_attribute *attr, char *buf)
+{
+	return cnvme_counter_show(cnvme_ns_counter(dev, attr), buf);
+}
+
+static ssize_t cnvme_ns_counter_store(struct device *dev,
+				      struct device_attribute *attr,
+				      const char *buf, size_t count)
+{
+	return cnvme_counter_store(dev, cnvme_ns_counter(dev, attr), buf,
+				   count);
+}
+
+static struct cnvme_ns_counter_attr cnvme_ns_errors_attr = {
+	.attr = __ATTR(command_error_count, 0644, cnvme_ns_counter_show,
+		       cnvme_ns_counter_store),
+	.offset = offsetof(struct cnvme_ns, diag_errors),
+};
+
+static struct cnvme_ns_counter_attr cnvme_ns_retries_attr = {
+	.attr = __ATTR(command_retries_count, 0644, cnvme_ns_counter_show,
+		       cnvme_ns_counter_store),
+	.offset = offsetof(struct cnvme_ns, diag_retries),
+};
+
+static struct cnvme_ns_counter_attr cnvme_ns_failovers_attr = {
+	.attr = __ATTR(multipath_failover_count, 0644, cnvme_ns_counter_show,
+		       cnvme_ns_counter_store),
+	.offset = offsetof(struct cnvme_ns, diag_failovers),
+};
+
+static struct attribute *cnvme_ns_diag_attrs[] = {
+	&cnvme_ns_errors_attr.attr.attr,
+	&cnvme_ns_retries_attr.attr.attr,
+	&cnvme_ns_failovers_attr.attr.attr,
+	NULL
+};
+
+/* a multipath head has none: its paths count */
+static umode_t cnvme_ns_diag_visible(struct kobject *kobj,
+				     struct attribute *a, int n)
+{
+	return cnvme_disk_is_head(dev_to_disk(kobj_to_dev(kobj))) ? 0 : a->mode;
+}
+
+static const struct attribute_group cnvme_ns_diag_group = {
+	.name = "diag",
+	.attrs = cnvme_ns_diag_attrs,
+	.is_visible = cnvme_ns_diag_visible,
+};
+
 static struct attribute *cnvme_ns_attrs[] = {
 	&dev_attr_wwid.attr,
 	&dev_attr_uuid.attr,
@@ -443,6 +678,8 @@ static struct attribute *cnvme_ns_attrs[] = {
 	&dev_attr_metadata_bytes.attr,
 	&dev_attr_nuse.attr,
 	&dev_attr_ns_passthru_err_log.attr,
+	&dev_attr_numa_nodes.attr,
+	&dev_attr_queue_depth.attr,
 	NULL
 };
 
@@ -454,6 +691,11 @@ static umode_t cnvme_ns_attr_visible(struct kobject *kobj,
 	u32 nsid;
 
 	ids = cnvme_disk_ids(kobj_to_dev(kobj), &nsid);
+
+	if (a == &dev_attr_numa_nodes.attr || a == &dev_attr_queue_depth.attr)
+		return CNVME_SYSFS_7_2 &&
+		       !cnvme_disk_is_head(dev_to_disk(kobj_to_dev(kobj))) ?
+		       a->mode : 0;
 
 	if ((a == &dev_attr_csi.attr || a == &dev_attr_metadata_bytes.attr ||
 	     a == &dev_attr_nuse.attr ||
@@ -479,5 +721,6 @@ static const struct attribute_group cnvme_ns_group = {
 
 const struct attribute_group *cnvme_ns_groups[] = {
 	&cnvme_ns_group,
+	CNVME_SYSFS_7_2 ? &cnvme_ns_diag_group : NULL,
 	NULL
 };

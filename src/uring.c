@@ -46,8 +46,8 @@ static struct cnvme_uring_pdu *cnvme_uring_pdu(struct io_uring_cmd *ioucmd)
 }
 
 /* In the submitter's task: unmap the user buffers, post the CQE. */
-static void cnvme_uring_task_cb(struct io_uring_cmd *ioucmd,
-				unsigned int issue_flags)
+static void cnvme_uring_task_done(struct io_uring_cmd *ioucmd,
+				  unsigned int issue_flags)
 {
 	struct cnvme_uring_pdu *pdu = cnvme_uring_pdu(ioucmd);
 	int status = (int)((long)pdu->state >> 1);
@@ -59,11 +59,12 @@ static void cnvme_uring_task_cb(struct io_uring_cmd *ioucmd,
 	/* a failed copy-out of a bounced read is the caller's -EFAULT */
 	if (pdu->bio && blk_rq_unmap_user(pdu->bio) && status == 0)
 		status = -EFAULT;
-	io_uring_cmd_done(ioucmd, status, pdu->result, issue_flags);
+	cnvme_uring_cmd_done(ioucmd, status, pdu->result, issue_flags);
 }
 
-static enum rq_end_io_ret cnvme_uring_end_io(struct request *rq,
-					     blk_status_t err)
+CNVME_URING_TASK_CB(cnvme_uring_task_cb, cnvme_uring_task_done)
+
+static enum rq_end_io_ret cnvme_uring_end_io(CNVME_END_IO_ARGS)
 {
 	struct io_uring_cmd *ioucmd = rq->end_io_data;
 	struct cnvme_uring_pdu *pdu = cnvme_uring_pdu(ioucmd);
@@ -133,7 +134,8 @@ static int cnvme_uring_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 		return -EACCES;
 
 	/* one snapshot of the SQE, which user space may still be writing */
-	memcpy(&c, cnvme_uring_cmd_payload(ioucmd), sizeof(c));
+	memcpy(&c, cnvme_uring_cmd_payload(ioucmd, struct cnvme_uring_cmd),
+	       sizeof(c));
 	ret = cnvme_parse_user_cmd(ns, &c, &uc, vec);
 	if (ret)
 		return ret;
@@ -161,13 +163,18 @@ static int cnvme_uring_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 		if (ioucmd->flags & IORING_URING_CMD_FIXED) {
 			struct iov_iter iter;
 
-			if (vec) {
-				ret = -EINVAL;
-				goto free_rq;
-			}
-			ret = io_uring_cmd_import_fixed(uc.addr, uc.data_len,
-							rq_data_dir(rq), &iter,
-							ioucmd);
+			if (vec)
+				ret = cnvme_uring_import_fixed_vec(uc.addr,
+								   uc.data_len,
+								   rq_data_dir(rq),
+								   &iter, ioucmd,
+								   issue_flags);
+			else
+				ret = cnvme_uring_import_fixed(uc.addr,
+							       uc.data_len,
+							       rq_data_dir(rq),
+							       &iter, ioucmd,
+							       issue_flags);
 			if (!ret)
 				ret = blk_rq_map_user_iov(q, rq, NULL, &iter,
 							  GFP_KERNEL);
