@@ -31,6 +31,25 @@ normalise() {
 	       -e '/^hwmon[0-9]+ dir$/d'
 }
 
+# Known differences, by kernel: what cnvme does not follow yet, taken out
+# of the comparison and reported as one TODO case.  7.2's in-kernel
+# driver maps I/O with SGLs where the controller has them: no virtual
+# boundary and one more segment (cnvme keeps PRP-shaped requests); it
+# applies the bogus_nid quirk to QEMU's controller (cnvme has no quirk
+# table).
+known=
+read -r kmaj kmin _ < <(uname -r | tr '.-' '  ')
+if [ "$((kmaj * 100 + kmin))" -ge 702 ]; then
+	known='^(quirks|max_segments|virt_boundary_mask) '
+fi
+strip_known() {
+	if [ -n "$known" ]; then
+		grep -Ev "$known"
+	else
+		cat
+	fi
+}
+
 run_all() {
 	local tag=$1 e
 	wait_ns_dev 1 30 >/dev/null || return 1
@@ -44,20 +63,38 @@ run_all() {
 	done
 }
 
-tap_plan ${#dirs[@]}
+tap_plan $((${#dirs[@]} + (${#known} > 0)))
 skip_all() {
 	for e in "${dirs[@]}"; do tap_skip "${e%%|*}" "$1"; done
+	[ -z "$known" ] || tap_skip "known differences" "$1"
 	tap_exit
 }
 need_data_topology || skip_all "one controller with one namespace (TOPO=file)"
 diff_drivers run_all || skip_all "$DIFF_SKIP"
 
+known_diff=
 for e in "${dirs[@]}"; do
 	name=${e%%|*}
-	if diff <(normalise <"$out/$name.nvme") <(normalise <"$out/$name.cnvme") >"$out/$name.diff"; then
+	if diff <(normalise <"$out/$name.nvme" | strip_known) \
+		<(normalise <"$out/$name.cnvme" | strip_known) >"$out/$name.diff"; then
 		tap_ok "$name (${e#*|}): same attributes and values"
 	else
 		tap_fail "$name (${e#*|}): differs (< in-kernel, > cnvme)" "$(head -n 40 "$out/$name.diff")"
 	fi
+	[ -z "$known" ] && continue
+	# (busybox diff: unified only)
+	d=$(diff <(normalise <"$out/$name.nvme" | grep -E "$known") \
+		<(normalise <"$out/$name.cnvme" | grep -E "$known") |
+		grep -E '^[-+]' | grep -Ev '^(---|[+]{3}) ')
+	[ -z "$d" ] || known_diff+="$name: $d"$'\n'
 done
+if [ -n "$known" ]; then
+	if [ -n "$known_diff" ]; then
+		_tap_n=$((_tap_n + 1))
+		echo "not ok $_tap_n known differences on $(uname -r) (- in-kernel, + cnvme) # TODO not followed yet"
+		printf '%s' "$known_diff" | sed 's/^/# /'
+	else
+		tap_ok "known differences on $(uname -r): none left"
+	fi
+fi
 tap_exit
