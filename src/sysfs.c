@@ -214,8 +214,13 @@ static ssize_t admin_timeout_store(struct device *dev,
 	struct cnvme_ctrl *ctrl = to_cnvme_ctrl(dev);
 	ssize_t ret = cnvme_timeout_store(dev, buf, count, &ctrl->admin_timeout);
 
-	if (ret > 0 && ctrl->admin_q)
+	if (ret < 0)
+		return ret;
+	/* the removal takes the admin queue away under remove_sem */
+	down_read(&ctrl->remove_sem);
+	if (ctrl->admin_q)
 		blk_queue_rq_timeout(ctrl->admin_q, ctrl->admin_timeout);
+	up_read(&ctrl->remove_sem);
 	return ret;
 }
 static DEVICE_ATTR_RW(admin_timeout);

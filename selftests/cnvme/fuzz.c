@@ -1360,7 +1360,7 @@ static void run_sysfs(void)
 		"round-robin\nnuma", "y", "n", "true",
 	};
 	char big[8192], path[400], saved_pel[32] = "", saved_ns_pel[32] = "";
-	char saved_pol[32] = "";
+	char saved_pol[32] = "", saved_ato[32] = "", saved_ito[32] = "";
 	unsigned int i;
 	long ret;
 
@@ -1370,6 +1370,11 @@ static void run_sysfs(void)
 	read_str(path, saved_ns_pel, sizeof(saved_ns_pel));
 	snprintf(path, sizeof(path), "%s/iopolicy", subsys_sys);
 	read_str(path, saved_pol, sizeof(saved_pol));
+	/* 7.2: the controller's timeouts, in ms */
+	snprintf(path, sizeof(path), "%s/admin_timeout", ctrl_sys);
+	read_str(path, saved_ato, sizeof(saved_ato));
+	snprintf(path, sizeof(path), "%s/io_timeout", ctrl_sys);
+	read_str(path, saved_ito, sizeof(saved_ito));
 
 	nattrs = 0;
 	collect_attrs(ctrl_sys);
@@ -1415,6 +1420,11 @@ static void run_sysfs(void)
 			start_call();
 			end_call(sysfs_write(a, "0", 1));
 		}
+		/* a timeout of 1 ms would only make every command time out */
+		if (!strcmp(base, "admin_timeout") && saved_ato[0])
+			sysfs_write(a, saved_ato, strlen(saved_ato));
+		if (!strcmp(base, "io_timeout") && saved_ito[0])
+			sysfs_write(a, saved_ito, strlen(saved_ito));
 	}
 	snprintf(path, sizeof(path), "%s/passthru_err_log_enabled", ctrl_sys);
 	if (saved_pel[0])

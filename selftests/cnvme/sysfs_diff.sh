@@ -50,6 +50,29 @@ strip_known() {
 	fi
 }
 
+# Writes and what they leave (7.2's timeouts in ms, diag/ counters):
+# each write's status and the value read back; the timeouts are put back.
+sysfs_writes() {
+	local c=/sys/class/nvme/nvme0 n=/sys/block/nvme0n1 f v
+	for f in $c/admin_timeout $c/io_timeout; do
+		for v in 1001 0 4294967296 " 200" abc 2000 30000 60000; do
+			echo "$v" 2>/dev/null >"$f"
+			echo "${f#/sys/} <- '$v': rc=$? now $(cat "$f" 2>&1)"
+			echo "  queue io_timeout $(cat $n/queue/io_timeout)"
+		done
+	done
+	echo 60000 2>/dev/null >$c/admin_timeout
+	echo 30000 2>/dev/null >$c/io_timeout
+	for f in $c/diag/reset_count $c/diag/command_error_count \
+		$n/diag/command_error_count $n/diag/command_retries_count \
+		$n/diag/multipath_failover_count; do
+		for v in 5 -1 x 0; do
+			echo "$v" 2>/dev/null >"$f"
+			echo "${f#/sys/} <- '$v': rc=$? now $(cat "$f" 2>&1)"
+		done
+	done
+}
+
 run_all() {
 	local tag=$1 e
 	wait_ns_dev 1 30 >/dev/null || return 1
@@ -61,11 +84,13 @@ run_all() {
 	for e in "${dirs[@]}"; do
 		sysfs_dump "${e#*|}" >"$out/${e%%|*}.$tag" 2>&1
 	done
+	sysfs_writes >"$out/writes.$tag" 2>&1
 }
 
-tap_plan $((${#dirs[@]} + (${#known} > 0)))
+tap_plan $((${#dirs[@]} + 1 + (${#known} > 0)))
 skip_all() {
 	for e in "${dirs[@]}"; do tap_skip "${e%%|*}" "$1"; done
+	tap_skip "writes" "$1"
 	[ -z "$known" ] || tap_skip "known differences" "$1"
 	tap_exit
 }
@@ -88,6 +113,12 @@ for e in "${dirs[@]}"; do
 		grep -E '^[-+]' | grep -Ev '^(---|[+]{3}) ')
 	[ -z "$d" ] || known_diff+="$name: $d"$'\n'
 done
+if diff "$out/writes.nvme" "$out/writes.cnvme" >"$out/writes.diff"; then
+	tap_ok "writes (timeouts, diag/ counters): same status and values"
+else
+	tap_fail "writes (timeouts, diag/ counters): differ (- in-kernel, + cnvme)" \
+		"$(head -n 40 "$out/writes.diff")"
+fi
 if [ -n "$known" ]; then
 	if [ -n "$known_diff" ]; then
 		_tap_n=$((_tap_n + 1))
