@@ -69,6 +69,9 @@ static inline bool cnvme_pract_strips_meta(u16 ms, u8 pi_type)
  */
 #define CNVME_SYSFS_7_2			CNVME_PARITY_7_2
 
+/* A multipath head stacks its paths' atomic-write limits (7.2's driver). */
+#define CNVME_HEAD_ATOMIC_WRITES	CNVME_PARITY_7_2
+
 /*
  * The discard granularity: the namespace's preferred deallocate
  * granularity (NPDG, valid with NSFEAT OPTPERF) on 7.2's driver, the

@@ -280,11 +280,14 @@ static const struct block_device_operations cnvme_head_ops = {
 
 /*
  * What a head takes of its path's limits: no integrity (each path checks
- * it on its own queue) and no atomic writes (not stacked on 6.12).
+ * it on its own queue); atomic writes only where the in-kernel driver's
+ * heads show them (not on 6.12).
  */
 static void cnvme_head_limits(struct cnvme_limits *hl)
 {
 	hl->integrity = false;
+	if (CNVME_HEAD_ATOMIC_WRITES)
+		return;
 	hl->atomic_max = 0;
 	hl->atomic_boundary = 0;
 	hl->atomic_unit_min = 0;

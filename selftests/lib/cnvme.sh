@@ -38,6 +38,37 @@ tap_skip() {
 	echo "ok $_tap_n $1 # SKIP $2"
 }
 
+# tap_todo NAME LINES...: a case not followed yet, reported as
+# "not ok ... # TODO" (counted as skipped), with its lines
+tap_todo() {
+	_tap_n=$((_tap_n + 1))
+	_tap_skipped=$((_tap_skipped + 1))
+	echo "not ok $_tap_n $1 # TODO not followed yet"
+	shift
+	for line in "$@"; do printf '%s\n' "$line" | sed 's/^/# /'; done
+}
+
+# kernel_at_least MAJOR MINOR: the running kernel is that one or later
+kernel_at_least() {
+	local a b
+	read -r a b _ < <(uname -r | tr '.-' '  ')
+	[ "$((a * 100 + b))" -ge "$(($1 * 100 + $2))" ]
+}
+
+# Known differences from the in-kernel driver (lines matching REGEX; ""
+# for none): strip_known REGEX filters them out of a comparison,
+# known_changes REGEX FILE-NVME FILE-CNVME lists them (- in-kernel,
+# + cnvme; busybox diff is unified only).
+strip_known() {
+	if [ -n "$1" ]; then grep -Ev "$1"; else cat; fi
+}
+
+known_changes() {
+	[ -n "$1" ] || return 0
+	diff <(grep -E "$1" "$2") <(grep -E "$1" "$3") |
+		grep -E '^[-+]' | grep -Ev '^(---|[+]{3}) '
+}
+
 # tap_check NAME COMMAND...: one test case from a command's exit status.
 tap_check() {
 	name=$1
