@@ -25,7 +25,9 @@ release=$(cat "$kdir_dir/release")
 # objtool reads /proc; mounted for the build only
 mounted=0
 cleanup() {
-	[ "$mounted" = 1 ] && umount "$chroot/proc"
+	if [ "$mounted" = 1 ] && ! umount "$chroot/proc"; then
+		echo "chroot-build: $chroot/proc is still mounted" >&2
+	fi
 	return 0
 }
 trap cleanup EXIT

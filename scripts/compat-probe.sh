@@ -33,6 +33,13 @@ echo 'ccflags-y := -Werror' >>"$tmp/Kbuild"
 # single-object targets: compiled, never linked nor checked by modpost
 make -k -C "$kdir" M="$tmp" -j"$(nproc)" "${targets[@]}" >"$tmp/log" 2>&1 || true
 
+# a compiler that died (out of memory, a crash) tells nothing about the
+# APIs: stop rather than pick old forms
+if grep -Eq "internal compiler error|Killed signal|Segmentation fault|terminated program|out of memory" "$tmp/log"; then
+	echo "compat-probe: the compiler failed on its own against $kdir:" >&2
+	grep -E "internal compiler error|Killed signal|Segmentation fault|terminated program|out of memory" "$tmp/log" | head -n 5 >&2
+	exit 1
+fi
 if [ ! -s "$tmp/probe_control.o" ]; then
 	echo "compat-probe: the control probe does not compile against $kdir:" >&2
 	tail -n 20 "$tmp/log" >&2

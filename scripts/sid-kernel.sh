@@ -52,7 +52,9 @@ command -v debootstrap >/dev/null || { echo "sid-kernel: no debootstrap (make de
 start=$(date +%s)
 if [ ! -x "$root/usr/bin/apt-get" ] || [ ! -f "$cache/root.done" ]; then
 	echo "sid-kernel: debootstrap sid from $mirror" >&2
-	rm -rf "$root" "$cache/root.done"
+	# never into a mounted /proc (a build that was killed)
+	! mountpoint -q "$root/proc" || umount "$root/proc"
+	rm -rf --one-file-system "$root" "$cache/root.done"
 	mkdir -p "$cache"
 	debootstrap --variant=minbase sid "$root" "$mirror" >"$cache/debootstrap.log" 2>&1 || {
 		tail -n 20 "$cache/debootstrap.log" >&2

@@ -203,7 +203,7 @@ int cnvme_admin_exec(struct cnvme_ctrl *ctrl, struct nvme_command *cmd,
 	iod = blk_mq_rq_to_pdu(rq);
 	iod->cmd = *cmd;
 	iod->status = 0;
-	rq->timeout = READ_ONCE(ctrl->admin_timeout);
+	rq->timeout = cnvme_ctrl_admin_timeout(ctrl);
 	sts = blk_execute_rq(rq, false);
 
 	if (iod->status)

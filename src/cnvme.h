@@ -390,6 +390,23 @@ extern struct kmem_cache *cnvme_ctrl_cache;
 extern struct kmem_cache *cnvme_ns_cache;
 extern struct workqueue_struct *cnvme_wq;
 
+/*
+ * A controller's command timeouts: its own where the kernel's in-kernel
+ * driver has them in sysfs (7.2), else the module parameters', which a
+ * write changes for bound controllers too.
+ */
+static inline unsigned int cnvme_ctrl_admin_timeout(struct cnvme_ctrl *ctrl)
+{
+	return CNVME_SYSFS_7_2 ? READ_ONCE(ctrl->admin_timeout) :
+				 READ_ONCE(cnvme_admin_timeout_jiffies);
+}
+
+static inline unsigned int cnvme_ctrl_io_timeout(struct cnvme_ctrl *ctrl)
+{
+	return CNVME_SYSFS_7_2 ? READ_ONCE(ctrl->io_timeout) :
+				 READ_ONCE(cnvme_io_timeout_jiffies);
+}
+
 /* pci.c, pcierr.c */
 extern const struct pci_error_handlers cnvme_err_handler;
 int cnvme_pci_register(void);

@@ -534,7 +534,7 @@ static int cnvme_send_abort(struct cnvme_ctrl *ctrl, struct cnvme_queue *nq,
 	aiod->cmd.abort.sqid = cpu_to_le16(nq->qid);
 	abort->end_io = cnvme_abort_endio;
 	abort->end_io_data = ctrl;
-	abort->timeout = READ_ONCE(ctrl->admin_timeout);
+	abort->timeout = cnvme_ctrl_admin_timeout(ctrl);
 	blk_execute_rq_nowait(abort, false);
 	return 0;
 }
@@ -727,7 +727,7 @@ static int cnvme_io_tagset_resize(struct cnvme_ctrl *ctrl)
 	cnvme_unquiesce_io(ctrl);
 	/* no namespace joins between the drain and the resize */
 	mutex_lock(&ctrl->ns_lock);
-	if (cnvme_drain_io_locked(ctrl, READ_ONCE(ctrl->io_timeout))) {
+	if (cnvme_drain_io_locked(ctrl, cnvme_ctrl_io_timeout(ctrl))) {
 		blk_mq_update_nr_hw_queues(set, ctrl->nr_ioqs);
 		for (i = 0; i < ctrl->nr_ioqs; i++)
 			WRITE_ONCE(ctrl->ioqs[i].live, true);
@@ -780,7 +780,7 @@ int cnvme_io_tagset_update(struct cnvme_ctrl *ctrl)
 	set->nr_maps = cnvme_poll_queues ? HCTX_MAX_TYPES : 2;
 	set->queue_depth = min_t(unsigned int, ctrl->io_depth - 1,
 				 BLK_MQ_MAX_DEPTH);
-	set->timeout = READ_ONCE(ctrl->io_timeout);
+	set->timeout = cnvme_ctrl_io_timeout(ctrl);
 	set->numa_node = dev_to_node(&ctrl->pdev->dev);
 	set->cmd_size = sizeof(struct cnvme_iod);
 	set->flags = CNVME_BLK_MQ_F_MERGE;

@@ -332,6 +332,8 @@ static void cnvme_alloc_ns(struct cnvme_ctrl *ctrl, struct cnvme_ns_info *info)
 	get_device(&ctrl->dev);
 
 	mutex_lock(&ctrl->ns_lock);
+	/* an io_timeout written since the queue took the tag set's */
+	blk_queue_rq_timeout(disk->queue, cnvme_ctrl_io_timeout(ctrl));
 	list_add_tail(&ns->entry, &ctrl->namespaces);
 	mutex_unlock(&ctrl->ns_lock);
 

@@ -66,6 +66,9 @@ bool cnvme_change_state(struct cnvme_ctrl *ctrl, enum cnvme_state new)
 	}
 	if (ok)
 		ctrl->state = new;
+	/* every reset of a live controller (sysfs diag/reset_count) */
+	if (ok && new == CNVME_STATE_RESETTING && old == CNVME_STATE_LIVE)
+		atomic_long_inc(&ctrl->diag_resets);
 	spin_unlock_irqrestore(&ctrl->state_lock, flags);
 	return ok;
 }

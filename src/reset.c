@@ -85,13 +85,8 @@ void cnvme_dev_disable(struct cnvme_ctrl *ctrl, bool shutdown)
 
 bool cnvme_schedule_reset(struct cnvme_ctrl *ctrl)
 {
-	/* the probe's first enable is not a reset (sysfs diag/reset_count) */
-	bool first = cnvme_state(ctrl) == CNVME_STATE_NEW;
-
 	if (!cnvme_change_state(ctrl, CNVME_STATE_RESETTING))
 		return false;
-	if (!first)
-		atomic_long_inc(&ctrl->diag_resets);
 	queue_work(cnvme_wq, &ctrl->reset_work);
 	return true;
 }
