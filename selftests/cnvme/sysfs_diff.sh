@@ -61,6 +61,10 @@ sysfs_writes() {
 			echo "${f#/sys/} <- '$v': rc=$? now $(cat "$f" 2>&1)"
 		done
 	done
+	# a reset of the live controller counts, and only that
+	echo 1 >$c/reset_controller
+	wait_state nvme0 live 30 >/dev/null
+	echo "after a reset: reset_count $(cat $c/diag/reset_count 2>&1)"
 }
 
 run_all() {
