@@ -27,6 +27,7 @@
 #                build/runs/<kver>-<topo>-<driver>-<timestamp>
 #   SELFTESTS_DIR tests to copy into the guest; default build/selftests
 #   UNLOAD       0: skip the final "driver unloads" test; default 1
+#   TEST_ENV     "VAR=value ..." exported to the tests (e.g. SWEEP_TRACE=1)
 #   BLACKLIST    modules blacklisted when DRIVER=cnvme (modprobe.blacklist=:
 #                nothing loads them on its own, an explicit insmod still can);
 #                default "nvme"; "nvme,nvme_core" keeps nvme_core out too
@@ -191,6 +192,13 @@ q() { # q VALUE: VALUE single-quoted for sh
 	echo "TEST_TIMEOUT=$(q "$TEST_TIMEOUT")"
 	echo "INTERACTIVE=$(q "$INTERACTIVE")"
 	echo "UNLOAD=$(q "$UNLOAD")"
+	# TEST_ENV="VAR=value ...": more settings for the tests
+	for kv in ${TEST_ENV:-}; do
+		case $kv in
+		[A-Z]*=*) echo "export ${kv%%=*}=$(q "${kv#*=}")" ;;
+		*) die "TEST_ENV: '$kv' is not VAR=value" ;;
+		esac
+	done
 } >"$ov/etc/testcfg"
 
 (cd "$ov" && find . -mindepth 1 | LC_ALL=C sort |
@@ -210,6 +218,15 @@ if [ -f "${KERNEL_DIR:-}/config" ]; then
 	kconfig=$KERNEL_DIR/config
 elif [ -n "${KERNEL_DIR:-}" ]; then
 	kconfig=$KERNEL_DIR/build/.config
+fi
+# Under KASAN and TCG, ACPI's interpreter needs more than its 30 s loop
+# limit for the PCI interrupt routing (_PRT) of every probe ("ACPI Error:
+# ... AE_AML_LOOP_TIMEOUT"): the debug kernel routes without ACPI (the
+# drivers use MSI-X anyway).  And with -cpu max it would run 5-level
+# page tables, where an interrupt during identify_cpu() is reported by
+# KASAN as a wild access (its shadow is not set up that early): 4 levels.
+if grep -qx 'CONFIG_KASAN=y' "$kconfig" 2>/dev/null; then
+	append="$append acpi=noirq no5lvl"
 fi
 if grep -qx 'CONFIG_KFENCE=y' "$kconfig" 2>/dev/null; then
 	append="$append kfence.sample_interval=100"
