@@ -182,6 +182,14 @@ static void cnvme_complete_cqe(struct cnvme_queue *q,
 		return;
 	}
 	/*
+	 * The block layer's fail_io_timeout (/sys/block/<disk>/
+	 * io-timeout-fail) drops the completion: the request stays in flight
+	 * and times out, as if the controller had lost it.  Nothing without
+	 * CONFIG_FAIL_IO_TIMEOUT.
+	 */
+	if (unlikely(blk_should_fake_timeout(rq->q)))
+		return;
+	/*
 	 * Taken: a repeat of this entry (before a batch of completions ends
 	 * the request, it is still in flight) no longer matches; no entry
 	 * that gets this far carries CNVME_CID_TAKEN (its tag is too high).
