@@ -413,7 +413,15 @@ int cnvme_pci_register(void);
 void cnvme_pci_unregister(void);
 
 /* fault.c: fault points, only in a FAULT_INJECT=1 build */
+enum cnvme_fault_work {
+	CNVME_FAULT_WORK_RESET,
+	CNVME_FAULT_WORK_SCAN,
+	CNVME_FAULT_WORKS
+};
+
 #ifdef CNVME_FAULT_INJECT
+bool cnvme_fault_work_begin(enum cnvme_fault_work w);
+void cnvme_fault_work_end(enum cnvme_fault_work w, bool armed);
 void cnvme_fault_init(void);
 void cnvme_fault_exit(void);
 void cnvme_fault_ctrl_add(struct cnvme_ctrl *ctrl);
@@ -436,6 +444,13 @@ static inline bool cnvme_fault_regs_gone(struct cnvme_ctrl *ctrl)
 	return READ_ONCE(ctrl->fault_regs_gone);
 }
 #else
+static inline bool cnvme_fault_work_begin(enum cnvme_fault_work w)
+{
+	return false;
+}
+
+static inline void cnvme_fault_work_end(enum cnvme_fault_work w,
+					bool armed) { }
 static inline void cnvme_fault_init(void) { }
 static inline void cnvme_fault_exit(void) { }
 static inline void cnvme_fault_ctrl_add(struct cnvme_ctrl *ctrl) { }

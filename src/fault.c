@@ -40,6 +40,17 @@
  * path_join_delay_ms      a new multipath path waits this long after its
  *                         disk is added before it joins its head, as a
  *                         slow disk add would (0: none)
+ * fail_nth_reset_work     the next run of a reset work (any controller's)
+ * fail_nth_scan_work      or of a scan work runs with the kernel's
+ *                         fail-nth set to this value, as a task's
+ *                         /proc/<pid>/fail-nth does (CONFIG_FAULT_INJECTION):
+ *                         its Nth fault-injection point (failslab,
+ *                         fail_page_alloc) fails.  The run takes the value
+ *                         (the file reads 0 again) and leaves what was
+ *                         left of it in fail_nth_reset_left or
+ *                         fail_nth_scan_left: 0 when the Nth point was
+ *                         reached.  How the allocation-failure sweeps
+ *                         reach what runs in cnvme's workqueue.
  */
 #include <linux/debugfs.h>
 #include <linux/delay.h>
@@ -49,6 +60,8 @@
 static struct dentry *cnvme_debugfs_root;
 static u32 cnvme_fault_probe_enables;
 static u32 cnvme_fault_join_delay_ms;
+static u32 cnvme_fault_nth[CNVME_FAULT_WORKS];
+static u32 cnvme_fault_nth_left[CNVME_FAULT_WORKS];
 
 void cnvme_fault_init(void)
 {
@@ -57,6 +70,14 @@ void cnvme_fault_init(void)
 			   &cnvme_fault_probe_enables);
 	debugfs_create_u32("path_join_delay_ms", 0600, cnvme_debugfs_root,
 			   &cnvme_fault_join_delay_ms);
+	debugfs_create_u32("fail_nth_reset_work", 0600, cnvme_debugfs_root,
+			   &cnvme_fault_nth[CNVME_FAULT_WORK_RESET]);
+	debugfs_create_u32("fail_nth_reset_left", 0600, cnvme_debugfs_root,
+			   &cnvme_fault_nth_left[CNVME_FAULT_WORK_RESET]);
+	debugfs_create_u32("fail_nth_scan_work", 0600, cnvme_debugfs_root,
+			   &cnvme_fault_nth[CNVME_FAULT_WORK_SCAN]);
+	debugfs_create_u32("fail_nth_scan_left", 0600, cnvme_debugfs_root,
+			   &cnvme_fault_nth_left[CNVME_FAULT_WORK_SCAN]);
 	pr_warn("cnvme: built with fault injection (debugfs %s/); not for production\n",
 		CNVME_NAME);
 }
@@ -97,6 +118,36 @@ void cnvme_fault_ctrl_del(struct cnvme_ctrl *ctrl)
 {
 	debugfs_remove_recursive(ctrl->fault_dir);
 	ctrl->fault_dir = NULL;
+}
+
+/*
+ * A run of a work of cnvme's workqueue starts: arm the kernel's fail-nth
+ * of this worker when the test asked for it.  True when armed: the run
+ * must then call cnvme_fault_work_end() on its way out.
+ */
+bool cnvme_fault_work_begin(enum cnvme_fault_work w)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	u32 n = xchg(&cnvme_fault_nth[w], 0);
+
+	if (!n)
+		return false;
+	current->fail_nth = n;
+	return true;
+#else
+	return false;
+#endif
+}
+
+void cnvme_fault_work_end(enum cnvme_fault_work w, bool armed)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	if (!armed)
+		return;
+	/* a worker runs other works next: never leave it armed */
+	WRITE_ONCE(cnvme_fault_nth_left[w], current->fail_nth);
+	current->fail_nth = 0;
+#endif
 }
 
 /* Take one from a counter that is above zero. */

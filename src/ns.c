@@ -512,10 +512,8 @@ static void cnvme_scan_sequential(struct cnvme_ctrl *ctrl,
 		cnvme_validate_ns(ctrl, nsid, id);
 }
 
-void cnvme_scan_work(struct work_struct *work)
+static void cnvme_scan(struct cnvme_ctrl *ctrl)
 {
-	struct cnvme_ctrl *ctrl = container_of(work, struct cnvme_ctrl,
-					       scan_work);
 	struct cnvme_ns *ns, *next;
 	struct nvme_id_ns *id;
 	LIST_HEAD(gone);
@@ -549,6 +547,16 @@ void cnvme_scan_work(struct work_struct *work)
 	}
 	mutex_unlock(&ctrl->scan_lock);
 	kfree(id);
+}
+
+void cnvme_scan_work(struct work_struct *work)
+{
+	struct cnvme_ctrl *ctrl = container_of(work, struct cnvme_ctrl,
+					       scan_work);
+	bool armed = cnvme_fault_work_begin(CNVME_FAULT_WORK_SCAN);
+
+	cnvme_scan(ctrl);
+	cnvme_fault_work_end(CNVME_FAULT_WORK_SCAN, armed);
 }
 
 void cnvme_remove_namespaces(struct cnvme_ctrl *ctrl)

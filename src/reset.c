@@ -226,10 +226,8 @@ static void cnvme_set_host_behavior(struct cnvme_ctrl *ctrl)
 	kfree(hb);
 }
 
-void cnvme_reset_work(struct work_struct *work)
+static void cnvme_do_reset(struct cnvme_ctrl *ctrl)
 {
-	struct cnvme_ctrl *ctrl = container_of(work, struct cnvme_ctrl,
-					       reset_work);
 	const char *why;
 	int ret;
 
@@ -296,4 +294,14 @@ unlock:
 	mutex_unlock(&ctrl->lock);
 	/* on a dead controller they fail at once */
 	cnvme_io_resubmit_rerouted(ctrl);
+}
+
+void cnvme_reset_work(struct work_struct *work)
+{
+	struct cnvme_ctrl *ctrl = container_of(work, struct cnvme_ctrl,
+					       reset_work);
+	bool armed = cnvme_fault_work_begin(CNVME_FAULT_WORK_RESET);
+
+	cnvme_do_reset(ctrl);
+	cnvme_fault_work_end(CNVME_FAULT_WORK_RESET, armed);
 }
