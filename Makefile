@@ -3,7 +3,8 @@
 # cnvme: out-of-tree build, tests and demo.
 #
 #   make                 build cnvme.ko for every kernel whose headers are
-#                        installed, into build/<kernelrelease>/
+#                        installed, and the debug kernel once built (make
+#                        debug-kernel), into build/<kernelrelease>/
 #   make KDIR=/path      build for one kernel tree only
 #                        (and no kernel of a chroot: see CHROOT_KERNEL)
 #   make CHROOT_KERNEL=d build for the kernel of scripts/sid-kernel.sh's
@@ -51,6 +52,8 @@ modules:
 		for m in /lib/modules/*/build/Makefile; do \
 			[ -f "$$m" ] && kdirs="$$kdirs $${m%/Makefile}"; \
 		done; \
+		d=$$($(ROOT)/scripts/debug-kernel.sh --print 2>/dev/null) && \
+			kdirs="$$kdirs $$d/build"; \
 	fi; \
 	[ -n "$$kdirs$(CHROOT_KERNEL)" ] || { \
 		echo "no kernel headers found: run 'make deps' or pass KDIR=" >&2; \

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Static checks, each printed as a TAP line:
-#   build     W=1 build for every kernel, no compiler warning; for the
+#   build     W=1 build for every kernel (the debug kernel's too, once
+#             built), no compiler warning; for the
 #             kernel of a chroot (scripts/sid-kernel.sh) W=1 and C=2
 #   sparse    make C=2 for every kernel, no sparse report
 #   checkpatch --strict --no-tree over src/ compat/ uapi/, nothing reported
@@ -37,6 +38,12 @@ kernels() {
 	done
 }
 
+# the debug kernel's tree, once built (scripts/debug-kernel.sh)
+debug_kernel() {
+	local d
+	d=$("$root/scripts/debug-kernel.sh" --print 2>/dev/null) && echo "$d/build"
+}
+
 kver_of() {
 	sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$1/include/generated/utsrelease.h"
 }
@@ -70,7 +77,7 @@ sparse() {
 }
 
 check_build() {
-	for kdir in $(kernels); do
+	for kdir in $(kernels) $(debug_kernel); do
 		k=$(kver_of "$kdir")
 		build_w1 "build W=1 for $k: no warning" "$k" KDIR="$kdir"
 	done

@@ -14,12 +14,18 @@
 # kernels.sh --dir RELEASE: the directory of such a kernel (vmlinuz,
 # release, config, modules/lib/modules/RELEASE: run.sh's KERNEL_DIR);
 # exit 1 for a kernel of /boot.
+# DEBUG_KERNEL=1: the debug kernel too, once scripts/debug-kernel.sh has
+# built it (selftests/check.sh runs it apart from the matrix).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 external() { # the directories of the kernels outside /boot
-	[ "${SID:-0}" = 1 ] || return 0
-	"$here/../../scripts/sid-kernel.sh" --print || true
+	if [ "${SID:-0}" = 1 ]; then
+		"$here/../../scripts/sid-kernel.sh" --print || true
+	fi
+	if [ "${DEBUG_KERNEL:-0}" = 1 ]; then
+		"$here/../../scripts/debug-kernel.sh" --print 2>/dev/null || true
+	fi
 }
 
 if [ "${1:-}" = --dir ]; then
