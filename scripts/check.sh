@@ -22,6 +22,22 @@ if [ "${SID_BUILD:-1}" = 1 ] && ! "$root/scripts/sid-kernel.sh" >/dev/null; then
 	echo "# sid-kernel.sh failed: Debian unstable's kernel is not checked"
 	sid_failed=1
 fi
+# The debug kernel (sanitizers, the kernel's fault injection; issue 12):
+# built once per machine and cached.  A fresh machine builds it (about
+# 20 min of both CPUs) in the background at the lowest priority while
+# the static checks and the matrix run: those wait on timeouts much of
+# the time.  Its runs come last.  DEBUG_BUILD=0 leaves it out.
+debug_failed=0
+debug_pid=
+if [ "${DEBUG_BUILD:-1}" = 1 ] && [ -z "${TESTS:-}" ]; then
+	mkdir -p "$root/build"
+	if ! "$root/scripts/debug-kernel.sh" --print >/dev/null 2>&1; then
+		echo "# building the debug kernel in the background (build/debug-kernel.log)"
+		nice -n 19 "$root/scripts/debug-kernel.sh" \
+			>"$root/build/debug-kernel.log" 2>&1 </dev/null &
+		debug_pid=$!
+	fi
+fi
 if ! make -C "$root" -j"$jobs" modules >"$root/build-modules.log" 2>&1 ||
    ! make -C "$root" -j"$jobs" modules FAULT_INJECT=1 >>"$root/build-modules.log" 2>&1; then
 	tail -n 40 "$root/build-modules.log"
@@ -35,15 +51,15 @@ rm -f "$root/build-modules.log"
 }
 
 pre_passed=0
-pre_failed=0
+pre_failed=$sid_failed
 if [ "${STATIC:-1}" = 1 ]; then
 	echo "# static checks"
 	out=$("$root/scripts/static-checks.sh" all)
 	echo "$out"
 	pre_passed=$(echo "$out" | sed -n 's/^# static: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-	pre_failed=$(echo "$out" | sed -n 's/^# static: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+	static_failed=$(echo "$out" | sed -n 's/^# static: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
 	pre_passed=${pre_passed:-0}
-	pre_failed=$((${pre_failed:-1} + sid_failed))
+	pre_failed=$((pre_failed + ${static_failed:-1}))
 	# a rebuild for the VMs, since the checks rebuilt per kernel
 	make -C "$root" -j"$jobs" modules >/dev/null 2>&1
 fi
@@ -71,8 +87,52 @@ if [ "${BENCH:-1}" = 1 ] && [ -z "${TESTS:-}" ]; then
 	fi
 fi
 
+if [ "${DEBUG_BUILD:-1}" != 1 ] || [ -n "${TESTS:-}" ]; then
+	PRE_PASSED=${pre_passed:-0} PRE_FAILED=${pre_failed:-1} PRE_SKIPPED=0 \
+		"$root/selftests/check.sh"
+	rc=$?
+	echo "# check took $(($(date +%s) - start)) s" >&2
+	exit $rc
+fi
+
+# the matrix, then the debug kernel's runs with its totals carried over
+out=$(mktemp)
 PRE_PASSED=${pre_passed:-0} PRE_FAILED=${pre_failed:-1} PRE_SKIPPED=0 \
-	"$root/selftests/check.sh"
-rc=$?
+	DEBUG_KERNEL=0 "$root/selftests/check.sh" | tee "$out"
+read -r mp mf ms < <(tail -n 1 "$out" |
+	sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p')
+rm -f "$out"
+[ -n "${mp:-}" ] || { mp=${pre_passed:-0}; mf=$((${pre_failed:-0} + 1)); ms=0; }
+
+echo "# the debug kernel"
+if [ -n "$debug_pid" ]; then
+	wait "$debug_pid" || true
+	tail -n 1 "$root/build/debug-kernel.log" | grep -q " built in " &&
+		grep -m1 " built in " "$root/build/debug-kernel.log"
+fi
+if ! ddir=$("$root/scripts/debug-kernel.sh" --print 2>/dev/null); then
+	tail -n 30 "$root/build/debug-kernel.log"
+	echo "# debug-kernel.sh failed: nothing runs on the debug kernel"
+	debug_failed=1
+elif ! make -C "$root" -j"$jobs" KDIR="$ddir/build" W=1 modules \
+		>"$root/build/debug-modules.log" 2>&1 ||
+     grep -q "warning:" "$root/build/debug-modules.log" ||
+     ! make -C "$root" -j"$jobs" KDIR="$ddir/build" FAULT_INJECT=1 modules \
+		>>"$root/build/debug-modules.log" 2>&1; then
+	tail -n 30 "$root/build/debug-modules.log"
+	echo "not ok - build W=1 for $(cat "$ddir/release"): no warning"
+	debug_failed=1
+else
+	echo "ok - build W=1 for $(cat "$ddir/release"): no warning"
+	mp=$((mp + 1))
+fi
+if [ "$debug_failed" = 0 ]; then
+	PRE_PASSED=$mp PRE_FAILED=$mf PRE_SKIPPED=$ms DEBUG_KERNEL=1 DEBUG_ONLY=1 \
+		"$root/selftests/check.sh"
+	rc=$?
+else
+	echo "$mp passed, $((mf + 1)) failed, $ms skipped"
+	rc=1
+fi
 echo "# check took $(($(date +%s) - start)) s" >&2
 exit $rc

@@ -123,8 +123,12 @@ run_one() {
 	echo "$line"
 }
 
+# DEBUG_ONLY=1: the debug kernel's runs alone (scripts/check.sh runs them
+# after the matrix, once the debug kernel is built)
 if [ -z "$drivers" ]; then
 	total_f=$((total_f + 1))
+elif [ "${DEBUG_ONLY:-0}" = 1 ]; then
+	kernels=
 elif ! kernels=$("$vm/kernels.sh"); then
 	echo "check.sh: no kernel to test (image + headers; KERNELS='${KERNELS:-}')" >&2
 	total_f=$((total_f + 1))
@@ -150,6 +154,22 @@ else
 		done
 	done
 fi
+
+# run_variant KVER VARIANT TOPO DRIVER TESTS [VAR=value ...]: run_one of
+# a run outside the matrix, once the build variant is there
+run_variant() {
+	local kver=$1 variant=$2 topo=$3 drv=$4 tests=$5
+	shift 5
+	if [ -n "$variant" ] &&
+	   [ ! -f "$root/build/$variant/$kver/cnvme.ko" ]; then
+		echo "check.sh: no build/$variant/$kver/cnvme.ko (make FAULT_INJECT=1)" >&2
+		total_f=$((total_f + 1))
+		return
+	fi
+	run_one "$kver $topo $drv${variant:+ ($variant)}${tests:+ [$tests]}" \
+		"$CHECK_DIR/$kver-$topo-$drv${variant:+-$variant}" \
+		VARIANT="$variant" TOPO="$topo" DRIVER="$drv" TESTS="$tests" "$@"
+}
 
 # Runs of one test on a topology of its own, outside the matrix:
 # VARIANT|TOPO|TESTS|drivers.  The recovery tests need the fault-injection
@@ -179,19 +199,56 @@ if [ -n "$drivers" ] && [ -z "${TESTS:-}" ]; then
 				# a build variant is cnvme's; the reference has none
 				variant=$evariant
 				[ "$drv" = nvme ] && variant=
-				if [ -n "$variant" ] &&
-				   [ ! -f "$root/build/$variant/$kver/cnvme.ko" ]; then
-					echo "check.sh: no build/$variant/$kver/cnvme.ko (make FAULT_INJECT=1)" >&2
-					total_f=$((total_f + 1))
-					continue
-				fi
-				run_one "$kver $topo $drv${variant:+ ($variant)} [$tests]" \
-					"$CHECK_DIR/$kver-$topo-$drv${variant:+-$variant}" \
-					VARIANT="$variant" KVER="$kver" TOPO="$topo" \
-					DRIVER="$drv" TESTS="$tests"
+				run_variant "$kver" "$variant" "$topo" "$drv" "$tests" \
+					KVER="$kver"
 			done
 		done
 	done
+fi
+
+# The debug kernel (scripts/debug-kernel.sh: KASAN, KFENCE, lockdep,
+# DMA-API debugging, kmemleak, the kernel's fault injection), apart from
+# the matrix: DEBUG_KERNEL=1 turns it on (scripts/check.sh does, having
+# built the kernel).  DEBUG_RUNS: runs separated by ";", each
+# "VARIANT|TOPO|TESTS|DRIVER|ENV" ("" TESTS: the whole suite; ENV: the
+# guest tests' TEST_ENV).  DEBUG_FULL=1: the whole suite with every sweep
+# on each topology instead.  Three times slower under TCG, so its runs
+# get DEBUG_TIMEOUT (default 2400 s).
+#
+# The default: what only this kernel can judge, inside CI's time.  The
+# sweeps of the paths that cost a bind per fault point (probe, first
+# bring-up, module load) and the rest of the suite are DEBUG_FULL's.
+CHEAP_SWEEPS="SWEEP_ONLY=^(sysfs|controller|namespace|io_uring)"
+DEBUG_TESTS="alloc_sweep.sh io_timeout_fail.sh $FAULT_TESTS load_unload.sh bind_unbind.sh"
+DEBUG_RUNS=${DEBUG_RUNS:-"faults|file|$DEBUG_TESTS|cnvme|$CHEAP_SWEEPS;\
+faults|three|alloc_sweep.sh namespaces.sh|cnvme|SWEEP_ONLY=^namespace.scan;\
+faults|shared|alloc_sweep.sh multipath.sh|cnvme|SWEEP_ONLY=^namespace.scan;\
+|file|alloc_sweep.sh io_timeout_fail.sh|nvme|$CHEAP_SWEEPS"}
+if [ "${DEBUG_FULL:-0}" = 1 ]; then
+	DEBUG_RUNS=
+	for topo in $TOPOS shared; do
+		DEBUG_RUNS="$DEBUG_RUNS;faults|$topo||cnvme|"
+	done
+	DEBUG_RUNS="$DEBUG_RUNS;|file|$(ref_tests)|nvme|"
+fi
+if [ "${DEBUG_KERNEL:-0}" = 1 ] && [ -n "$drivers" ]; then
+	if ! ddir=$("$root/scripts/debug-kernel.sh" --print); then
+		echo "check.sh: DEBUG_KERNEL=1 but no debug kernel (make debug-kernel)" >&2
+		total_f=$((total_f + 1))
+	else
+		drel=$(cat "$ddir/release")
+		mkdir -p "$CHECK_DIR"
+		IFS=';' read -ra runs <<<"$DEBUG_RUNS"
+		for r in "${runs[@]}"; do
+			[ -n "$r" ] || continue
+			IFS='|' read -r variant topo tests drv env <<<"$r"
+			echo " $drivers " | grep -q " $drv " || continue
+			run_variant "$drel" "$variant" "$topo" "$drv" \
+				"${TESTS:-$tests}" KERNEL_DIR="$ddir" \
+				TEST_ENV="$env" TIMEOUT="${DEBUG_TIMEOUT:-2400}" \
+				TEST_TIMEOUT=1200
+		done
+	fi
 fi
 
 if [ ${#summaries[@]} -gt 1 ]; then
