@@ -4,8 +4,9 @@
 # injection framework (the debug kernel, scripts/debug-kernel.sh): every
 # allocation of a path made to fail in turn, the Nth for N = 1, 2, ...
 # until the path completes without reaching its Nth point.  failslab and
-# fail_page_alloc count every allocation (GFP_KERNEL ones too) and the
-# kernel's fail-nth picks the one that fails: a task's own
+# fail_page_alloc count every allocation (GFP_KERNEL ones too; not the
+# bookkeeping kmemleak and debug objects do for each) and the kernel's
+# fail-nth picks the one that fails: a task's own
 # (/proc/thread-self/fail-nth, helpers/fail_nth) for what runs in the
 # test's task, cnvme's fail_nth_*_work fault points (src/fault.c, the
 # FAULT_INJECT=1 build) for what runs in its workqueue.
@@ -31,7 +32,7 @@ cases=("sysfs writes: rescan_controller, reset_controller"
 	"first bring-up: the reset work after a bind"
 	"namespace scan: the scan work after a bind"
 	"controller reset: the reset work"
-	"module load: finit_module, the probes included")
+	"module load: finit_module (the functions held: no probe)")
 tap_plan ${#cases[@]}
 # run_case I FUNCTION: case I by FUNCTION (unless SWEEP_ONLY leaves it
 # out), its sweeps' counts after it
@@ -42,6 +43,16 @@ run_case() {
 	tap_check "${cases[$1]}" "$2"
 	sed 's/^/# /' /tmp/sweep.counts
 }
+# Kernel reports an injected failure causes that are not the driver's
+# (guest-init.sh's LOG_ALLOW; the count shows in the TAP):
+# - the irq core creates /proc/irq/N/'s files without checking and warns
+#   when it removes one that a failed allocation left out;
+# - a failed allocation in the MSI-X setup leaves the legacy interrupt,
+#   which acpi=noirq (the debug kernel's boot, vm/run.sh) routes wrong:
+#   "nobody cared", and completions seen at the timeouts
+echo "unregister_irq_proc" >"${LOG_ALLOW:-/dev/null}"
+grep -qw "acpi=noirq" /proc/cmdline &&
+	echo "irq [0-9]+: nobody cared" >>"${LOG_ALLOW:-/dev/null}"
 DBG=/sys/kernel/debug
 grep -q " $DBG debugfs" /proc/mounts || mount -t debugfs none $DBG
 [ -d $DBG/failslab ] && [ -d $DBG/fail_page_alloc ] &&
@@ -61,6 +72,20 @@ for a in failslab fail_page_alloc; do
 done
 setattr fail_page_alloc/ignore-gfp-highmem N
 setattr fail_page_alloc/min-order 0
+# caches_filter: failslab counts the allocations of every slab cache but
+# kmemleak's and debug objects' own (their bookkeeping of each allocation
+# would double the points and test only themselves)
+caches_filter() {
+	local f
+	for f in /sys/kernel/slab/*/failslab; do
+		case $f in
+		*/kmemleak_*/failslab | */debug_objects_cache/failslab)
+			echo 0 >"$f" ;;
+		*) echo 1 >"$f" ;;
+		esac 2>/dev/null
+	done
+	setattr failslab/cache-filter Y
+}
 # filter_modules: only the points with a module's code on the stack (the
 # 32 innermost frames) count: what the driver asked for, not what the
 # syscall or the module loader did before reaching it.  Modules live
@@ -82,6 +107,7 @@ filter_none() {
 }
 restore() {
 	filter_none
+	setattr failslab/cache-filter N
 	for a in failslab fail_page_alloc; do setattr $a/ignore-gfp-wait Y; done
 	setattr fail_page_alloc/ignore-gfp-highmem Y
 	setattr fail_page_alloc/min-order 1
@@ -178,6 +204,7 @@ sweep() {
 	shift 2
 	tally_reset
 	filter_modules
+	caches_filter
 	while [ "$nth" -le "$SWEEP_MAX" ]; do
 		trace "$name N=$nth"
 		out=$(timeout 120 "$FAILNTH" "$nth" "$@" 2>&1) ||
@@ -208,8 +235,17 @@ sysfs_writes() {
 		/sys/class/nvme/"$cname"/reset_controller 1
 }
 # what the sweeps of cases 0-3 use: the first controller, namespace 1
+# short timeouts: a bring-up left on the legacy interrupt (a failed MSI-X
+# allocation; acpi=noirq routes none here) sees each completion only at a
+# timeout
+orig_params=${MODPARAMS:-}
+if [ "$DRIVER" = cnvme ]; then
+	driver_reload admin_timeout=5 io_timeout=5 >/dev/null 2>&1 ||
+		tap_skip_all "reload with short timeouts failed" "${cases[@]}"
+	MODPARAMS="${MODPARAMS:-} admin_timeout=5 io_timeout=5"
+fi
 cname=$(ctrl)
-blkdev=$(blk) || tap_skip_all "no namespace 1" "${cases[@]}"
+blkdev=$(wait_ns_dev 1 30) || tap_skip_all "no namespace 1" "${cases[@]}"
 run_case 0 sysfs_writes
 
 ctrl_ioctls() {
@@ -243,10 +279,10 @@ uring() {
 }
 run_case 3 uring
 
-# wait_settled: no controller resetting or connecting (60 s)
+# wait_settled: no controller resetting or connecting (120 s)
 wait_settled() {
 	local s
-	for _ in $(seq 600); do
+	for _ in $(seq 1200); do
 		s=$(cat /sys/class/nvme/*/state 2>/dev/null | grep -Ev '^(live|dead|deleting)$')
 		[ -z "$s" ] && return 0
 		sleep 0.1
@@ -272,7 +308,8 @@ probe() {
 # that no failure left something behind.
 probe_next() {
 	[ -e /sys/bus/pci/drivers/$drv/"$1" ] || return 0
-	wait_settled || return 1
+	# at once: an unbind must stop a bring-up too (one on the legacy
+	# interrupt, after a failed MSI-X allocation, is slow here: acpi=noirq)
 	echo "$1" >/sys/bus/pci/drivers/$drv/unbind
 }
 run_case 4 probe
@@ -283,6 +320,7 @@ run_case 4 probe
 work_sweep() {
 	local name=$1 w=$2 trigger=$3 nth=1 left
 	filter_none
+	caches_filter
 	while [ "$nth" -le "$SWEEP_MAX" ]; do
 		trace "$name N=$nth"
 		echo 4294967295 >"$FAULTS/fail_nth_${w}_left"
@@ -358,16 +396,27 @@ modload() {
 	*) ko=$(grep '/nvme\.ko' "$NVME_MODULES_LIST") ;;
 	esac
 	unload_pci_driver || return 1
+	# the module's own init: the functions held (driver_override) so that
+	# no probe runs in it, the probe's sweep is case 4's
+	hold_functions "none" || return 1
 	sweep "load of $(basename "$ko")" "modload_next" finit "$ko" "$params" ||
-		return 1
+		{ hold_functions ""; return 1; }
+	hold_functions "" || return 1
+	# the last load, which got through, binds every controller
 	restore_all
 }
+# hold_functions NAME: every NVMe function's driver_override set to NAME
+# ("": cleared)
+hold_functions() {
+	local p
+	for p in $(nvme_pci_devices); do
+		echo "$1" >/sys/bus/pci/devices/"$p"/driver_override || return 1
+	done
+}
 # modload_next: a failed load left nothing loaded; one that got through
-# (failures absorbed or failed probes) is unloaded again for the next one.
-# The last load must bring every controller up.
+# (failures absorbed) is unloaded again for the next one.
 modload_next() {
 	if driver_loaded; then
-		wait_settled || return 1
 		unload_pci_driver || return 1
 	fi
 	! driver_loaded
@@ -381,6 +430,9 @@ unload_pci_driver() {
 	esac
 }
 run_case 8 modload
-driver_loaded || driver_load
+# the driver as the runner loaded it, for the tests after this one
+MODPARAMS=$orig_params
+driver_loaded && driver_unload
+driver_load
 wait_ctrls_live 60 >/dev/null
 tap_exit
