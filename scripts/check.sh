@@ -98,7 +98,8 @@ fi
 # the matrix, then the debug kernel's runs with its totals carried over
 out=$(mktemp)
 PRE_PASSED=${pre_passed:-0} PRE_FAILED=${pre_failed:-1} PRE_SKIPPED=0 \
-	DEBUG_KERNEL=0 "$root/selftests/check.sh" | tee "$out"
+	DEBUG_KERNEL=0 FAULTS_ON_DEBUG=$("$root/scripts/debug-kernel.sh" --series) \
+	"$root/selftests/check.sh" | tee "$out"
 read -r mp mf ms < <(tail -n 1 "$out" |
 	sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p')
 rm -f "$out"

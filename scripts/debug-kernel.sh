@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# debug-kernel.sh [--print]
+# debug-kernel.sh [--print | --series]
 #
 # Build cnvme's debug kernel (KASAN, KFENCE, lockdep, DMA-API debugging,
 # kmemleak, the kernel's fault injection) from Debian's linux-source-6.12:
@@ -16,19 +16,22 @@
 #
 # CACHE: $CNVME_CACHE/debug-kernel (default ~/.cache/cnvme/debug-kernel).
 # Prints the key's directory when done (--print: only print it, build
-# nothing; exit 1 when it is not built).  Takes the machine's CPUs.
+# nothing; exit 1 when it is not built; --series: print the kernel series
+# it is built from).  Takes the machine's CPUs.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 fragment=$here/debug-kernel.config
-tarball=$(ls /usr/src/linux-source-6.12.tar.xz 2>/dev/null || true)
+series=6.12
+[ "${1:-}" = --series ] && { echo "$series"; exit 0; }
+tarball=$(ls /usr/src/linux-source-$series.tar.xz 2>/dev/null || true)
 [ -n "$tarball" ] || {
-	echo "debug-kernel: no /usr/src/linux-source-6.12.tar.xz (make deps)" >&2
+	echo "debug-kernel: no /usr/src/linux-source-$series.tar.xz (make deps)" >&2
 	exit 1
 }
 # the recipe: bump it when the steps below change what gets built
 recipe=1
-srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+srcver=$(dpkg-query -W -f='${Version}' linux-source-$series)
 # the options only: comments may change
 hash=$(grep -E '^(# )?CONFIG_' "$fragment" | sha256sum | cut -c1-12)
 cache=${CNVME_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cnvme}/debug-kernel
@@ -47,7 +50,7 @@ mkdir -p "$dir"
 start=$(date +%s)
 echo "debug-kernel: extracting $tarball ($srcver)" >&2
 tar -xf "$tarball" -C "$dir"
-src=$dir/linux-source-6.12
+src=$dir/linux-source-$series
 build=$dir/build
 mk() { make -C "$src" O="$build" -j"$(nproc)" "$@"; }
 

@@ -183,6 +183,9 @@ FAULTS_VARIANT=
 # the tests of the review defects that need a fault point (issue 17)
 FAULT_TESTS="faults.sh rescan_transient.sh sysfs_dead_ctrl.sh format_reset.sh unbind_stuck_io.sh late_cqe.sh queue_count_reset.sh kill_order.sh surprise_remove_reset.sh"
 [ "${FAULTS:-1}" = 1 ] && extra+=("faults|file|$FAULT_TESTS|cnvme")
+# FAULTS_ON_DEBUG=SERIES: the debug kernel, of that series, runs the
+# fault-point tests (DEBUG_RUNS): the matrix's kernels of the series leave
+# them out (scripts/check.sh sets it when the debug kernel runs after)
 [ "${PCIE:-1}" = 1 ] && extra+=("|pcie|pcie_recovery.sh|cnvme nvme")
 extra+=("${FAULTS_VARIANT}|shared|multipath.sh mpath_reset_failover.sh mpath_join_race.sh mpath_flush_reset.sh|cnvme nvme")
 # The reference runs them on the newest kernel only (EXTRA_REF=all: on
@@ -196,6 +199,12 @@ if [ -n "$drivers" ] && [ -z "${TESTS:-}" ]; then
 				echo " $edrivers " | grep -q " $drv " || continue
 				[ "$drv" = nvme ] && [ "${EXTRA_REF:-newest}" != all ] &&
 					[ "$kver" != "$newest" ] && continue
+				if [ "$tests" = "$FAULT_TESTS" ] &&
+				   [ -n "${FAULTS_ON_DEBUG:-}" ] &&
+				   [[ $kver == "$FAULTS_ON_DEBUG".* ]]; then
+					echo "=== $kver $topo $drv [$tests]: on the debug kernel ($FAULTS_ON_DEBUG) instead" >&2
+					continue
+				fi
 				# a build variant is cnvme's; the reference has none
 				variant=$evariant
 				[ "$drv" = nvme ] && variant=
