@@ -21,15 +21,7 @@
 # --print: build nothing, print it if there is one (exit 1 if not).
 set -euo pipefail
 
-mirror=${DEBIAN_MIRROR:-}
-if [ -z "$mirror" ]; then
-	# the host's own registry
-	mirror=$(sed -n 's/^URIs: *\([^ ]*\/debian\)\/*$/\1/p' \
-		/etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)
-	[ -n "$mirror" ] || mirror=$(awk '$1 == "deb" && $2 ~ /\/debian\/?$/ { print $2; exit }' \
-		/etc/apt/sources.list 2>/dev/null || true)
-	mirror=${mirror:-http://deb.debian.org/debian}
-fi
+mirror=$("$(dirname "$0")/mirror.sh")
 cache=${CNVME_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cnvme}/sid
 root=$cache/root
 
