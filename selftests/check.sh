@@ -224,14 +224,17 @@ fi
 # on each topology instead.  Three times slower under TCG, so its runs
 # get DEBUG_TIMEOUT (default 2400 s).
 #
-# The default: what only this kernel can judge, inside CI's time.  The
-# sweeps of the paths that cost a bind per fault point (probe, first
-# bring-up, module load) and the rest of the suite are DEBUG_FULL's.
-CHEAP_SWEEPS="SWEEP_ONLY=^(sysfs|controller|namespace|io_uring)"
+# The default: what only this kernel can judge, inside CI's time: the
+# sweeps in the test's task (sysfs writes, ioctls, io_uring: a few
+# points each), the block layer's fault injection, the fault-point tests
+# and the namespace and multipath tests under the sanitizers.  The sweeps
+# whose every point costs a bind or a reset (probe, first bring-up, scan,
+# reset, module load) and the rest of the suite are DEBUG_FULL's.
+CHEAP_SWEEPS="SWEEP_ONLY=^(sysfs.writes|controller.ioctls|namespace.ioctls|io_uring)"
 DEBUG_TESTS="alloc_sweep.sh io_timeout_fail.sh $FAULT_TESTS load_unload.sh bind_unbind.sh"
 DEBUG_RUNS=${DEBUG_RUNS:-"faults|file|$DEBUG_TESTS|cnvme|$CHEAP_SWEEPS;\
-faults|three|alloc_sweep.sh namespaces.sh|cnvme|SWEEP_ONLY=^namespace.scan;\
-faults|shared|alloc_sweep.sh multipath.sh|cnvme|SWEEP_ONLY=^namespace.scan;\
+faults|three|namespaces.sh|cnvme|;\
+faults|shared|multipath.sh mpath_reset_failover.sh|cnvme|;\
 |file|alloc_sweep.sh io_timeout_fail.sh|nvme|$CHEAP_SWEEPS"}
 if [ "${DEBUG_FULL:-0}" = 1 ]; then
 	DEBUG_RUNS=

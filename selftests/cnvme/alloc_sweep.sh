@@ -66,6 +66,17 @@ nr_ns=$(ns_disks | wc -l)
 # every allocation counted, GFP_KERNEL and order 0 included; nothing
 # printed for an injected failure (the runner fails a test on a trace)
 setattr() { echo "$2" >"$DBG/$1"; }
+# what this test changes, as it found it, for restore()
+saved=()
+for f in failslab/cache-filter fail_page_alloc/ignore-gfp-highmem \
+	fail_page_alloc/min-order; do
+	saved+=("$f=$(cat "$DBG/$f")")
+done
+for a in failslab fail_page_alloc; do
+	for f in ignore-gfp-wait verbose stacktrace-depth require-start require-end; do
+		saved+=("$a/$f=$(cat "$DBG/$a/$f")")
+	done
+done
 for a in failslab fail_page_alloc; do
 	setattr $a/ignore-gfp-wait N
 	setattr $a/verbose 0
@@ -105,12 +116,18 @@ filter_none() {
 		setattr $a/require-end 0xffffffffffffffff
 	done
 }
+# restore: the fault attributes, the caches' failslab flags and the
+# functions' driver_override as they were (the test may be killed)
 restore() {
-	filter_none
-	setattr failslab/cache-filter N
-	for a in failslab fail_page_alloc; do setattr $a/ignore-gfp-wait Y; done
-	setattr fail_page_alloc/ignore-gfp-highmem Y
-	setattr fail_page_alloc/min-order 1
+	local kv f
+	for kv in "${saved[@]}"; do
+		setattr "${kv%%=*}" "${kv#*=}"
+	done
+	for f in /sys/kernel/slab/*/failslab; do
+		echo 0 >"$f"
+	done 2>/dev/null
+	hold_functions "" 2>/dev/null
+	return 0
 }
 trap restore EXIT
 [ -n "$kend" ] && [ "$kend" != 0000000000000000 ] ||
@@ -210,9 +227,13 @@ sweep() {
 		out=$(timeout 120 "$FAILNTH" "$nth" "$@" 2>&1) ||
 			{ echo "$name: N=$nth: $out (status $?)"; return 1; }
 		case $out in
-		unreached*)
+		unreached*" errno=0")
 			echo "$name: $((nth - 1)) fault points, outcomes$(tally_line)" >>/tmp/sweep.counts
 			return 0
+			;;
+		unreached*)
+			echo "$name: N=$nth: with no failure injected: $out"
+			return 1
 			;;
 		fired*) ;;
 		*) echo "$name: N=$nth: $out"; return 1 ;;
@@ -240,8 +261,11 @@ sysfs_writes() {
 # timeout
 orig_params=${MODPARAMS:-}
 if [ "$DRIVER" = cnvme ]; then
-	driver_reload admin_timeout=5 io_timeout=5 >/dev/null 2>&1 ||
+	if ! driver_reload admin_timeout=5 io_timeout=5 >/dev/null 2>&1; then
+		# the next tests need the driver as the runner loaded it
+		driver_loaded || driver_load >/dev/null 2>&1
 		tap_skip_all "reload with short timeouts failed" "${cases[@]}"
+	fi
 	MODPARAMS="${MODPARAMS:-} admin_timeout=5 io_timeout=5"
 fi
 cname=$(ctrl)
@@ -324,8 +348,9 @@ work_sweep() {
 	while [ "$nth" -le "$SWEEP_MAX" ]; do
 		trace "$name N=$nth"
 		echo 4294967295 >"$FAULTS/fail_nth_${w}_left"
-		echo "$nth" >"$FAULTS/fail_nth_${w}_work"
-		$trigger >/dev/null 2>&1
+		# armed by the trigger just before it starts the work: a work
+		# still queued by the last restore must not take the point
+		arm_w=$w arm_n=$nth $trigger >/dev/null 2>&1
 		for _ in $(seq 600); do
 			[ "$(cat "$FAULTS/fail_nth_${w}_left")" != 4294967295 ] && break
 			sleep 0.1
@@ -372,14 +397,22 @@ unbind_bind() {
 			echo "$p" >/sys/bus/pci/drivers/$drv/unbind
 	done
 	# one function brought up at a time: the armed run is its
+	arm_work
 	for p in $(nvme_pci_devices); do
 		echo "$p" >/sys/bus/pci/drivers/$drv/bind
 		break
 	done
 }
+# arm_work: the point of work_sweep's sweep armed (arm_w, arm_n), for
+# the next run of that work
+arm_work() { echo "$arm_n" >"$FAULTS/fail_nth_${arm_w}_work"; }
 bringup() { work_sweep "bring-up after a bind" reset unbind_bind; }
 scan() { work_sweep "scan after a bind" scan unbind_bind; }
-reset_now() { echo 1 >/sys/class/nvme/"$(ctrl)"/reset_controller; }
+reset_now() {
+	wait_settled
+	arm_work
+	echo 1 >/sys/class/nvme/"$(ctrl)"/reset_controller
+}
 reset() { work_sweep "reset" reset reset_now; }
 if need_work_faults; then
 	run_case 5 bringup

@@ -91,39 +91,15 @@ log_mark() { LOGMARK=$(log_count); }
 # LOG_ALLOW: a test may write there extended regular expressions, one a
 # line, for kernel reports it causes on purpose and that are not the
 # driver's (say, the irq core's warnings when an injected allocation
-# failure left out one of its /proc files).  A report (a WARNING from its
-# "cut here" to its "end trace", an "irq N: nobody cared" to its
-# "Disabling IRQ") with a line that matches one is left out; it is
-# counted in /tmp/log-allowed.  Cleared before each test.
+# failure left out one of its /proc files).  A report with a line that
+# matches one is left out (log-allow.awk) and counted in
+# /tmp/log-allowed; the expressions go to the TAP ("# log-allow: "),
+# where run.sh applies them to the whole log.  Cleared before each test.
 LOG_ALLOW=/tmp/log-allow
 export LOG_ALLOW
 # log_drop_allowed: stdin without the reports LOG_ALLOW allows
 log_drop_allowed() {
-	awk -v allowf="$LOG_ALLOW" -v countf=/tmp/log-allowed '
-	BEGIN {
-		while ((getline l < allowf) > 0)
-			if (l != "" && l !~ /^#/) allow[++na] = l
-	}
-	function allowed(  i, j) {
-		for (i = 1; i <= nl; i++)
-			for (j = 1; j <= na; j++)
-				if (ep[i] ~ allow[j]) return 1
-		return 0
-	}
-	function flush(  i) {
-		if (nl && allowed()) dropped++
-		else for (i = 1; i <= nl; i++) print ep[i]
-		nl = 0; inep = 0
-	}
-	/cut here \]/ || /: nobody cared/ { flush(); inep = 1 }
-	inep {
-		ep[++nl] = $0
-		if ($0 ~ /---\[ end trace/ || $0 ~ /Disabling IRQ #/) flush()
-		next
-	}
-	{ print }
-	END { flush(); if (dropped) print dropped >> countf }
-	'
+	awk -v allowf="$LOG_ALLOW" -v countf=/tmp/log-allowed -f /log-allow.awk
 }
 # log_new_fatal: print the fatal lines logged since the mark; move the mark
 # (call it directly, not in $(...), or the mark stays put)
@@ -326,6 +302,9 @@ for t in $TESTS; do
 	log_new_fatal >/tmp/fatal.out
 	kmemleak_new >>/tmp/fatal.out
 	bad=$(cat /tmp/fatal.out)
+	if [ -s "$LOG_ALLOW" ]; then
+		sed 's/^/log-allow: /' "$LOG_ALLOW" | tap_comment
+	fi
 	if [ -s /tmp/log-allowed ]; then
 		tap "# kernel log: $(awk '{ n += $1 } END { print n }' /tmp/log-allowed) report(s) the test allowed (LOG_ALLOW), in dmesg.log"
 	fi
@@ -344,7 +323,7 @@ for t in $TESTS; do
 	say "test $n/$ntests: $t: $res"
 	tap "$res"
 done
-rm -f "$LOG_ALLOW"
+rm -f "$LOG_ALLOW" /tmp/log-allowed
 
 # --- unload: catches leaks (kmem_cache "Objects remaining"), unload oopses
 if [ "$UNLOAD" = 1 ]; then
@@ -380,6 +359,9 @@ if [ "$UNLOAD" = 1 ]; then
 	log_new_fatal >/tmp/fatal.out
 	kmemleak_new >>/tmp/fatal.out
 	bad=$(cat /tmp/fatal.out)
+	if [ -s "$LOG_ALLOW" ]; then
+		sed 's/^/log-allow: /' "$LOG_ALLOW" | tap_comment
+	fi
 	if [ -s /tmp/log-allowed ]; then
 		tap "# kernel log: $(awk '{ n += $1 } END { print n }' /tmp/log-allowed) report(s) the test allowed (LOG_ALLOW), in dmesg.log"
 	fi

@@ -175,6 +175,7 @@ else
 	echo "run.sh: warning: no $SELFTESTS_DIR (make selftests): no tests to run" >&2
 fi
 cp "$here/guest-init.sh" "$ov/init"
+cp "$here/log-allow.awk" "$ov/log-allow.awk"
 chmod 0755 "$ov/init"
 
 q() { # q VALUE: VALUE single-quoted for sh
@@ -193,12 +194,15 @@ q() { # q VALUE: VALUE single-quoted for sh
 	echo "INTERACTIVE=$(q "$INTERACTIVE")"
 	echo "UNLOAD=$(q "$UNLOAD")"
 	# TEST_ENV="VAR=value ...": more settings for the tests
+	# (split on blanks, no globbing: a value may be a regular expression)
+	set -f
 	for kv in ${TEST_ENV:-}; do
 		case $kv in
 		[A-Z]*=*) echo "export ${kv%%=*}=$(q "${kv#*=}")" ;;
 		*) die "TEST_ENV: '$kv' is not VAR=value" ;;
 		esac
 	done
+	set +f
 } >"$ov/etc/testcfg"
 
 (cd "$ov" && find . -mindepth 1 | LC_ALL=C sort |
@@ -394,8 +398,12 @@ if [ "$poweroff_hang" = 1 ]; then
 	echo "not ok - guest did not power off within ${POWEROFF_GRACE}s of the end of the run; see $RUNDIR/console.log"
 	reasons+=("no power-off")
 fi
+# the reports the tests allowed (guest-init.sh's LOG_ALLOW, in the TAP)
+grep -a '^# # log-allow: \|^# log-allow: ' "$RUNDIR/tap.log" |
+	sed 's/^# \(# \)\{0,1\}log-allow: //' | sort -u >"$RUNDIR/log-allow"
 for f in console dmesg; do
-	bad=$(grep -E "$FATAL" "$RUNDIR/$f.log" || true)
+	bad=$(awk -v allowf="$RUNDIR/log-allow" -f "$here/log-allow.awk" \
+		"$RUNDIR/$f.log" | grep -E "$FATAL" || true)
 	if [ -n "$bad" ]; then
 		echo "# $f.log has kernel errors:"
 		printf '%s\n' "$bad" | head -n 40 | sed 's/^/#   /'

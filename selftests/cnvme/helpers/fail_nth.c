@@ -135,6 +135,7 @@ static long ring_run(struct ring *r, int *res)
 	unsigned int *sq_tail = (void *)(r->sq + r->p.sq_off.tail);
 	unsigned int *sq_array = (void *)(r->sq + r->p.sq_off.array);
 	unsigned int *cq_head = (void *)(r->cq + r->p.cq_off.head);
+	unsigned int *cq_tail = (void *)(r->cq + r->p.cq_off.tail);
 	struct io_uring_cqe *cqe;
 	long ret;
 
@@ -144,6 +145,10 @@ static long ring_run(struct ring *r, int *res)
 		      IORING_ENTER_GETEVENTS, NULL, 0);
 	if (ret < 0)
 		return ret;
+	if (__atomic_load_n(cq_tail, __ATOMIC_ACQUIRE) == *cq_head) {
+		errno = EAGAIN;	/* woken with no completion */
+		return -1;
+	}
 	cqe = (void *)(r->cq + r->p.cq_off.cqes);
 	*res = cqe->res;
 	(*cq_head)++;
@@ -208,8 +213,12 @@ int main(int argc, char **argv)
 		memcpy(sqe->cmd, &ucmd, sizeof(ucmd));
 		arm(n);
 		ret = ring_run(&r, &res);
-		if (ret >= 0)
+		if (ret >= 0) {
+			/* the command's own result: -errno or NVMe status */
 			ret = res;
+			if (res < 0)
+				errno = -res;
+		}
 	} else {
 		fd = open_or_die(argv[3], O_RDONLY);
 		if (argc == 6) {
