@@ -5,9 +5,9 @@
 #
 # FILE holds extended regular expressions, one a line ("#" lines and
 # empty ones ignored; a "# log-allow: " prefix, as in tap.log, is
-# stripped).  A report is a WARNING from its "cut here" to its "end
-# trace", or an "irq N: nobody cared" to its "Disabling IRQ"; one with a
-# line that matches an expression is left out.  Another report's start
+# stripped).  A report runs from a WARNING's "cut here", an "irq N:
+# nobody cared" or a "BUG: workqueue leaked" to the end of its stack
+# trace; one with a line that matches an expression is left out.  Another report's start
 # (a BUG, an Oops, a KASAN or KFENCE banner, another "cut here") ends the
 # one before, so that nothing printed inside an allowed report is lost
 # with it.  The number of reports left out is appended to countf.
@@ -34,11 +34,16 @@ function flush(  i) {
 	nl = 0
 	inep = 0
 }
-/cut here \]|: nobody cared/ { flush(); inep = 1; ep[++nl] = $0; next }
+/cut here \]|: nobody cared|BUG: workqueue leaked/ {
+	flush()
+	inep = 1
+	ep[++nl] = $0
+	next
+}
 inep && /BUG:|Oops|general protection|==========/ { flush() }
 inep {
 	ep[++nl] = $0
-	if ($0 ~ /---\[ end trace|Disabling IRQ #/)
+	if ($0 ~ /---\[ end trace|Disabling IRQ #|<\/TASK>/)
 		flush()
 	next
 }
