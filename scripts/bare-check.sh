@@ -3,7 +3,8 @@
 # bare-check.sh: the README's first command on a bare Debian 12.
 #
 # Makes a minimal Debian 12 chroot (debootstrap --variant=minbase
-# bookworm, from the host's package registry), copies this repository's
+# bookworm, from the host's package registry, with the apt sources of a
+# Debian 12 installation: main, updates, security), copies this repository's
 # committed tree into it (a bare system has no git), and runs in it the
 # README's first command exactly as the README writes it, then a short
 # make check (one kernel, one topology, two tests).  A package missing
@@ -68,6 +69,13 @@ mount -t sysfs sys "$dir/sys"
 mount --bind /dev "$dir/dev"
 mount -t devpts devpts "$dir/dev/pts"
 cp /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null || true
+# the sources a Debian 12 installation has (debootstrap writes only
+# bookworm main; Debian 12's 6.12 kernel comes from bookworm-security)
+cat >"$dir/etc/apt/sources.list" <<EOS
+deb $mirror bookworm main
+deb $mirror bookworm-updates main
+deb ${mirror%/debian}/debian-security bookworm-security main
+EOS
 
 in_root() {
 	chroot "$dir" env -i HOME=/root TERM=dumb LC_ALL=C.UTF-8 \
