@@ -359,12 +359,6 @@ if [ "$UNLOAD" = 1 ]; then
 	log_new_fatal >/tmp/fatal.out
 	kmemleak_new >>/tmp/fatal.out
 	bad=$(cat /tmp/fatal.out)
-	if [ -s "$LOG_ALLOW" ]; then
-		sed 's/^/log-allow: /' "$LOG_ALLOW" | tap_comment
-	fi
-	if [ -s /tmp/log-allowed ]; then
-		tap "# kernel log: $(awk '{ n += $1 } END { print n }' /tmp/log-allowed) report(s) the test allowed (LOG_ALLOW), in dmesg.log"
-	fi
 	if [ -n "$bad" ]; then
 		tap "# kernel log:"
 		printf '%s\n' "$bad" | tap_comment
