@@ -198,6 +198,34 @@ static inline void cnvme_unfreeze_started(struct request_queue *q)
 }
 #endif
 
+/*
+ * A freeze begun in one task and ended in another (the driver's drain,
+ * which a system sleep ends in the reset work): since 6.14 lockdep holds
+ * a freeze as a lock of the task that began it, unless it is begun and
+ * ended as "non owner" (6.14).  Before, nothing ties it to a task.
+ */
+#ifdef CNVME_HAVE_FREEZE_NON_OWNER
+static inline void cnvme_freeze_start_non_owner(struct request_queue *q)
+{
+	blk_freeze_queue_start_non_owner(q);
+}
+
+static inline void cnvme_unfreeze_non_owner(struct request_queue *q)
+{
+	blk_mq_unfreeze_queue_non_owner(q);
+}
+#else
+static inline void cnvme_freeze_start_non_owner(struct request_queue *q)
+{
+	blk_freeze_queue_start(q);
+}
+
+static inline void cnvme_unfreeze_non_owner(struct request_queue *q)
+{
+	cnvme_unfreeze_started(q);
+}
+#endif
+
 /* Queues follow the interrupts' CPU affinity: blk_mq_map_hw_queues (6.14). */
 static inline void cnvme_map_hw_queues(struct blk_mq_queue_map *map,
 				       struct pci_dev *pdev,

@@ -249,6 +249,7 @@ enum {
 	CNVME_AEN_ARMED,	/* an AER is outstanding on the controller */
 	CNVME_REMOVAL_STOP,	/* an I/O timeout stopped it during removal */
 	CNVME_IO_REROUTE,	/* a reset resizes the tag set (io.c) */
+	CNVME_PM_STOPPED,	/* shut down for a system sleep (pm.c) */
 };
 
 /* The AER's command identifier: just above the admin tag set. */
@@ -409,6 +410,8 @@ static inline unsigned int cnvme_ctrl_io_timeout(struct cnvme_ctrl *ctrl)
 
 /* pci.c, pcierr.c */
 extern const struct pci_error_handlers cnvme_err_handler;
+/* pm.c */
+extern const struct dev_pm_ops cnvme_pm_ops;
 int cnvme_pci_register(void);
 void cnvme_pci_unregister(void);
 
@@ -634,7 +637,13 @@ void cnvme_drain_io_end(struct cnvme_ctrl *ctrl);
 void cnvme_reset_work(struct work_struct *work);
 bool cnvme_schedule_reset(struct cnvme_ctrl *ctrl);
 int cnvme_reset_sync(struct cnvme_ctrl *ctrl);
-void cnvme_dev_disable(struct cnvme_ctrl *ctrl, bool shutdown);
+enum cnvme_stop {
+	CNVME_STOP_RESET,	/* CC.EN cleared, for a reset */
+	CNVME_STOP_SHUTDOWN,	/* drained, CC.SHN: removal, power-off */
+	CNVME_STOP_SLEEP,	/* as shutdown, the queues left frozen */
+};
+
+void cnvme_dev_disable(struct cnvme_ctrl *ctrl, enum cnvme_stop how);
 void cnvme_kill(struct cnvme_ctrl *ctrl, const char *why);
 bool cnvme_stop_for_removal(struct cnvme_ctrl *ctrl);
 void cnvme_reap_io_queues(struct cnvme_ctrl *ctrl);

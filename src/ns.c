@@ -393,7 +393,7 @@ static void cnvme_remove_ns(struct cnvme_ns *ns)
 	if (test_and_clear_bit(CNVME_NS_STOPPED, &ns->flags))
 		blk_mq_unquiesce_queue(ns->disk->queue);
 	if (test_and_clear_bit(CNVME_NS_FROZEN, &ns->flags))
-		cnvme_unfreeze_started(ns->disk->queue);
+		cnvme_unfreeze_non_owner(ns->disk->queue);
 	if (ns->head)
 		cnvme_head_remove_path(ns);
 	cnvme_ns_cdev_del(ns);
@@ -615,8 +615,9 @@ void cnvme_mark_namespaces_dead(struct cnvme_ctrl *ctrl)
 
 /*
  * Freeze the queues and let the I/O inside finish, for at most @timeout:
- * false if some is still in flight.  cnvme_drain_io_end unfreezes.  The
- * caller holds ns_lock (no namespace joins meanwhile).
+ * false if some is still in flight.  cnvme_drain_io_end unfreezes, maybe
+ * in another task (after a system sleep, the reset work).  The caller
+ * holds ns_lock (no namespace joins meanwhile).
  */
 bool cnvme_drain_io_locked(struct cnvme_ctrl *ctrl, unsigned long timeout)
 {
@@ -626,7 +627,7 @@ bool cnvme_drain_io_locked(struct cnvme_ctrl *ctrl, unsigned long timeout)
 	lockdep_assert_held(&ctrl->ns_lock);
 	list_for_each_entry(ns, &ctrl->namespaces, entry)
 		if (!test_and_set_bit(CNVME_NS_FROZEN, &ns->flags))
-			blk_freeze_queue_start(ns->disk->queue);
+			cnvme_freeze_start_non_owner(ns->disk->queue);
 	list_for_each_entry(ns, &ctrl->namespaces, entry) {
 		long left = blk_mq_freeze_queue_wait_timeout(ns->disk->queue,
 							     timeout);
@@ -659,6 +660,6 @@ void cnvme_drain_io_end(struct cnvme_ctrl *ctrl)
 	mutex_lock(&ctrl->ns_lock);
 	list_for_each_entry(ns, &ctrl->namespaces, entry)
 		if (test_and_clear_bit(CNVME_NS_FROZEN, &ns->flags))
-			cnvme_unfreeze_started(ns->disk->queue);
+			cnvme_unfreeze_non_owner(ns->disk->queue);
 	mutex_unlock(&ctrl->ns_lock);
 }

@@ -251,7 +251,7 @@ static void cnvme_remove(struct pci_dev *pdev)
 
 	mutex_lock(&ctrl->lock);
 	cnvme_unquiesce_admin(ctrl);
-	cnvme_dev_disable(ctrl, true);
+	cnvme_dev_disable(ctrl, CNVME_STOP_SHUTDOWN);
 	cnvme_change_state(ctrl, CNVME_STATE_DELETING_NOIO);
 	cnvme_unquiesce_admin(ctrl);
 	cancel_work_sync(&ctrl->aen_work);
@@ -283,7 +283,7 @@ static void cnvme_shutdown(struct pci_dev *pdev)
 	cnvme_change_state(ctrl, CNVME_STATE_DELETING);
 	flush_work(&ctrl->reset_work);
 	mutex_lock(&ctrl->lock);
-	cnvme_dev_disable(ctrl, true);
+	cnvme_dev_disable(ctrl, CNVME_STOP_SHUTDOWN);
 	mutex_unlock(&ctrl->lock);
 }
 
@@ -300,6 +300,7 @@ static struct pci_driver cnvme_pci_driver = {
 	.remove		= cnvme_remove,
 	.shutdown	= cnvme_shutdown,
 	.err_handler	= &cnvme_err_handler,
+	.driver.pm	= pm_sleep_ptr(&cnvme_pm_ops),
 };
 
 int cnvme_pci_register(void)

@@ -19,14 +19,18 @@ static void cnvme_pci_quiesce(struct cnvme_ctrl *ctrl)
 	mutex_lock(&ctrl->lock);
 	cnvme_change_state(ctrl, CNVME_STATE_RESETTING);
 	if (cnvme_state(ctrl) == CNVME_STATE_RESETTING)
-		cnvme_dev_disable(ctrl, false);
+		cnvme_dev_disable(ctrl, CNVME_STOP_RESET);
 	mutex_unlock(&ctrl->lock);
 }
 
-/* After the PCI core reset the function: bring the controller back. */
+/*
+ * After the PCI core reset the function: bring the controller back,
+ * unless it is shut down for a system sleep (the resume does it).
+ */
 static void cnvme_pci_restart(struct cnvme_ctrl *ctrl)
 {
-	if (cnvme_state(ctrl) == CNVME_STATE_RESETTING)
+	if (cnvme_state(ctrl) == CNVME_STATE_RESETTING &&
+	    !test_bit(CNVME_PM_STOPPED, &ctrl->flags))
 		queue_work(cnvme_wq, &ctrl->reset_work);
 }
 

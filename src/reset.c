@@ -38,13 +38,16 @@ void cnvme_reap_io_queues(struct cnvme_ctrl *ctrl)
 }
 
 /*
- * Stop the controller and settle every request it held.  @shutdown: an
- * orderly stop (I/O drained, queues deleted, CC.SHN) for removal and
- * power-off; otherwise CC.EN is simply cleared, as for a reset.  Leaves
- * the admin and I/O queues quiesced.
+ * Stop the controller and settle every request it held.  CNVME_STOP_RESET
+ * simply clears CC.EN, as for a reset; CNVME_STOP_SHUTDOWN is an orderly
+ * stop (I/O drained, queues deleted, CC.SHN) for removal and power-off;
+ * CNVME_STOP_SLEEP is the same for system sleep, but the disks' queues
+ * stay frozen: nothing new enters until the reset on wake-up ends the
+ * freeze (cnvme_drain_io_end).  Leaves the admin and I/O queues quiesced.
  */
-void cnvme_dev_disable(struct cnvme_ctrl *ctrl, bool shutdown)
+void cnvme_dev_disable(struct cnvme_ctrl *ctrl, enum cnvme_stop how)
 {
+	bool shutdown = how != CNVME_STOP_RESET;
 	u32 csts = cnvme_readl(ctrl, NVME_REG_CSTS);
 	bool present = csts != ~0U;
 	bool enabled = present && (csts & NVME_CSTS_RDY);
@@ -79,7 +82,7 @@ void cnvme_dev_disable(struct cnvme_ctrl *ctrl, bool shutdown)
 	cnvme_cancel_all_io(ctrl);
 	cnvme_admin_cancel_all(ctrl);
 	cnvme_aen_disarm(ctrl);
-	if (drained)
+	if (drained && how != CNVME_STOP_SLEEP)
 		cnvme_drain_io_end(ctrl);
 }
 
@@ -117,11 +120,13 @@ void cnvme_kill(struct cnvme_ctrl *ctrl, const char *why)
 {
 	dev_err(&ctrl->pdev->dev, "%s: controller is dead: %s\n",
 		dev_name(&ctrl->dev), why);
-	cnvme_dev_disable(ctrl, false);
+	cnvme_dev_disable(ctrl, CNVME_STOP_RESET);
 	cnvme_change_state(ctrl, CNVME_STATE_DEAD);
 	cnvme_mark_namespaces_dead(ctrl);
 	cnvme_unquiesce_admin(ctrl);
 	cnvme_unquiesce_io(ctrl);
+	/* frozen for a system sleep: what waits to enter fails now */
+	cnvme_drain_io_end(ctrl);
 }
 
 /*
@@ -235,11 +240,18 @@ static void cnvme_do_reset(struct cnvme_ctrl *ctrl)
 	if (cnvme_state(ctrl) != CNVME_STATE_RESETTING)
 		goto unlock;
 
-	cnvme_dev_disable(ctrl, false);
+	cnvme_dev_disable(ctrl, CNVME_STOP_RESET);
 	if (!cnvme_change_state(ctrl, CNVME_STATE_CONNECTING))
 		goto unlock;
 
 	cnvme_queue_reset(&ctrl->adminq);
+	if (!ctrl->nr_vecs) {
+		/* given back for a system sleep, or lost by a failed reset */
+		ret = cnvme_setup_admin_irq(ctrl);
+		why = "no interrupt for the admin queue";
+		if (ret)
+			goto dead;
+	}
 	ret = cnvme_enable_ctrl(ctrl);
 	why = "cannot enable";
 	if (ret)
@@ -278,6 +290,8 @@ static void cnvme_do_reset(struct cnvme_ctrl *ctrl)
 	if (!cnvme_change_state(ctrl, CNVME_STATE_LIVE))
 		goto unlock;
 	cnvme_unquiesce_io(ctrl);
+	/* after a system sleep: the requests held at the queues' doors */
+	cnvme_drain_io_end(ctrl);
 	cnvme_set_timestamp(ctrl);
 	cnvme_set_host_behavior(ctrl);
 	cnvme_aen_start(ctrl);

@@ -11,7 +11,7 @@
 . "${SELFTESTS:-/selftests}/lib/cnvme.sh"
 
 CYCLES=${CYCLES:-10}
-cases=("S3: suspend to RAM, woken by the RTC; a direct read right after resume returns within 10 s"
+cases=("S3: suspend to RAM, woken by the RTC; direct reads right after resume return within 10 s each"
 	"S3 under fio verify: $CYCLES suspend/resume cycles with I/O in flight, each resume fast"
 	"fio verify across the cycles: no error, no bad block"
 	"pm_test devices, platform, core (suspend to RAM): each resume fast"
@@ -35,19 +35,20 @@ delay=/sys/module/suspend/parameters/pm_test_delay
 [ -w "$delay" ] && echo 1 >"$delay"
 mark=$(log_mark)
 
-# fast_read: ten direct 4 KiB reads spread over the disk, within 10 s
+# fast_read: ten direct 4 KiB reads spread over the disk, each within
+# 10 s (a read that waits for the I/O timeout, 30 s, fails it; the
+# processes' start alone takes up to 3 s on the debug kernel)
 fast_read() {
-	local t0 t1 i blocks
+	local t0 t1 i blocks out
 	blocks=$(($(cat /sys/block/"$disk"/size) / 8))
 	t0=$(now_ms)
 	for i in $(seq 0 9); do
-		within 10 dd if="$dev" of=/dev/null bs=4096 \
-			skip=$((blocks * i / 10 + i)) count=1 iflag=direct ||
-			return 1
+		out=$(within 10 dd if="$dev" of=/dev/null bs=4096 \
+			skip=$((blocks * i / 10 + i)) count=1 iflag=direct) ||
+			{ echo "$out"; return 1; }
 	done
 	t1=$(now_ms)
 	echo "read in $((t1 - t0)) ms"
-	[ $((t1 - t0)) -lt 10000 ] || return 1
 	[ "$(cat /sys/class/nvme/"$ctrl"/state)" = live ] ||
 		{ echo "controller $(cat /sys/class/nvme/"$ctrl"/state)"; return 1; }
 }
@@ -89,14 +90,24 @@ done
 echo "$rc $n" >/tmp/sr.fio.rc) >/dev/null 2>&1 </dev/null &
 # ios: reads and writes the disk completed
 ios() { awk '{print $1 + $5}' /sys/block/"$disk"/stat; }
+# busy: the disk completed I/O within the last 0.1 s, waiting for it up
+# to 30 s (fio starting, or between two rounds)
+busy() {
+	local n0 i
+	n0=$(ios)
+	for i in $(seq 300); do
+		sleep 0.1
+		[ "$(ios)" -gt "$n0" ] && return 0
+		n0=$(ios)
+	done
+	return 1
+}
 cycles() {
-	local i n0
+	local i
 	for i in $(seq "$CYCLES"); do
 		[ ! -e /tmp/sr.fio.rc ] ||
 			{ echo "fio ended before cycle $i"; cat /tmp/sr.fio.log; return 1; }
-		n0=$(ios)
-		sleep 1
-		[ "$(ios)" -gt "$n0" ] || { echo "no I/O in flight before cycle $i"; return 1; }
+		busy || { echo "no I/O in flight before cycle $i"; return 1; }
 		sleep_once deep mem || return 1
 		fast_read || return 1
 	done
