@@ -284,21 +284,35 @@ stream_tap() {
 }
 
 # host_requests: a test asks the host for something the guest cannot do
-# (hot removal and re-adding of a device) by writing a line
-# "cnvme-host: <QMP command as JSON>" to the TAP port; each new one is
-# sent to QEMU's monitor once, and the reply goes to host.log.
+# (hot removal and re-adding of a device, waking a suspended guest) by
+# writing a line "cnvme-host: <QMP command as JSON>" to the TAP port, or
+# "cnvme-host: after SECONDS <QMP command>" to have it sent that much
+# later; each new one is sent to QEMU's monitor once, and the reply goes
+# to host.log.
 host_done=0
+host_send() {
+	{
+		echo "> $1"
+		"$here/qmp.py" "$RUNDIR/qmp.sock" "$1" 2>&1 ||
+			echo "(the command failed; the test decides)"
+	} >>"$RUNDIR/host.log"
+}
 host_requests() {
-	local n=0 line
+	local n=0 line cmd secs
 	while IFS= read -r line; do
 		n=$((n + 1))
 		[ "$n" -gt "$host_done" ] || continue
 		host_done=$n
-		{
-			echo "> ${line#*cnvme-host: }"
-			"$here/qmp.py" "$RUNDIR/qmp.sock" "${line#*cnvme-host: }" 2>&1 ||
-				echo "(the command failed; the test decides)"
-		} >>"$RUNDIR/host.log"
+		cmd=${line#*cnvme-host: }
+		case $cmd in
+		after\ [0-9]*)
+			secs=${cmd#after }
+			secs=${secs%% *}
+			(sleep "$secs"; host_send "${cmd#after "$secs" }") \
+				</dev/null >/dev/null 2>&1 &
+			;;
+		*) host_send "$cmd" ;;
+		esac
 	done < <(grep -a 'cnvme-host: ' "$RUNDIR/tap.log" 2>/dev/null)
 }
 
