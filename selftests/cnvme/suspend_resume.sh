@@ -204,6 +204,7 @@ if diff_drivers latency; then
 		[ "$c" -le $((2 * n + 500)) ]
 	}
 	tap_check "${cases[9]}" compare_latency
+	log "first read after S3 (best of 3): cnvme $(cat /tmp/sr.lat.cnvme 2>/dev/null) ms, in-kernel driver $(cat /tmp/sr.lat.nvme 2>/dev/null) ms"
 else
 	tap_skip "${cases[9]}" "$DIFF_SKIP"
 fi
