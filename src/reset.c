@@ -8,6 +8,7 @@
  * I/O, rescan.  A failure on that path leaves the controller dead: every
  * request, queued or new, fails at once and nothing waits for it.
  */
+#include <linux/pci.h>
 #include <linux/slab.h>
 
 #include "cnvme.h"
@@ -289,6 +290,12 @@ static void cnvme_do_reset(struct cnvme_ctrl *ctrl)
 
 	if (!cnvme_change_state(ctrl, CNVME_STATE_LIVE))
 		goto unlock;
+	/*
+	 * The configuration a slot reset restores: saved at every bring-up,
+	 * as a restore (recovery, resume) uses the saved state up.  6.1's
+	 * AER recovery does not save it itself before the link reset.
+	 */
+	pci_save_state(ctrl->pdev);
 	cnvme_unquiesce_io(ctrl);
 	/* after a system sleep: the requests held at the queues' doors */
 	cnvme_drain_io_end(ctrl);
