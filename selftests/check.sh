@@ -245,9 +245,11 @@ fi
 # reset, module load) and the rest of the suite are DEBUG_FULL's.
 CHEAP_SWEEPS="SWEEP_ONLY=^(sysfs.writes|controller.ioctls|namespace.ioctls|io_uring)"
 # suspend_resume.sh: 3 S3 cycles there (lockdep saw a freeze begun and
-# ended in different tasks), 10 on Debian's kernels
+# ended in different tasks), 10 on Debian's kernels; no latency
+# comparison there: the in-kernel driver's suspend has a lockdep report
+# of its own (nvme_start_freeze leaks the freeze to the PM worker)
 DEBUG_TESTS="alloc_sweep.sh io_timeout_fail.sh $DEBUG_FAULT_TESTS load_unload.sh bind_unbind.sh suspend_resume.sh"
-DEBUG_RUNS=${DEBUG_RUNS:-"faults|file|$DEBUG_TESTS|cnvme|$CHEAP_SWEEPS CYCLES=3;\
+DEBUG_RUNS=${DEBUG_RUNS:-"faults|file|$DEBUG_TESTS|cnvme|$CHEAP_SWEEPS CYCLES=3 SR_COMPARE=0;\
 faults|three|namespaces.sh|cnvme|;\
 faults|shared|multipath.sh|cnvme|;\
 |file|alloc_sweep.sh io_timeout_fail.sh|nvme|$CHEAP_SWEEPS"}

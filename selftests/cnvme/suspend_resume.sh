@@ -195,7 +195,12 @@ latency() {
 	echo "$best" >"/tmp/sr.lat.$1"
 }
 rm -f /tmp/sr.lat.*
-if diff_drivers latency; then
+if [ "${SR_COMPARE:-1}" = 0 ]; then
+	# the debug kernel: its in-kernel driver's suspend leaks a freeze
+	# into the async PM worker (lockdep: nvme_start_freeze), a report
+	# of its own; the latencies are compared on Debian's kernels
+	tap_skip "${cases[9]}" "SR_COMPARE=0 (the in-kernel driver of this kernel has a lockdep report of its own on suspend)"
+elif diff_drivers latency; then
 	compare_latency() {
 		local c n
 		c=$(cat /tmp/sr.lat.cnvme) && n=$(cat /tmp/sr.lat.nvme) ||
