@@ -348,4 +348,14 @@ static void entry(struct request **rqlist)				\
 }
 #endif
 
+/*
+ * hwmon: the chip's channel table is an array of const pointers since
+ * 6.5 (hwmon_chip_info.info); before, of pointers to const.
+ */
+#ifdef CNVME_HAVE_HWMON_INFO_CONST
+#define cnvme_hwmon_info_const	const
+#else
+#define cnvme_hwmon_info_const
+#endif
+
 #endif /* CNVME_COMPAT_H */

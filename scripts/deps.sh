@@ -10,7 +10,7 @@ pkgs=(
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	linux-source-6.12 bison flex bc libelf-dev libssl-dev
 	qemu-system-x86 qemu-utils
-	busybox-static nvme-cli fio util-linux e2fsprogs
+	busybox-static nvme-cli fio util-linux e2fsprogs lm-sensors
 	sparse dkms debootstrap
 	python3-numpy python3-scipy python3-matplotlib
 )

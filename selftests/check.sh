@@ -248,7 +248,7 @@ CHEAP_SWEEPS="SWEEP_ONLY=^(sysfs.writes|controller.ioctls|namespace.ioctls|io_ur
 # ended in different tasks), 10 on Debian's kernels; no latency
 # comparison there: the in-kernel driver's suspend has a lockdep report
 # of its own (nvme_start_freeze leaks the freeze to the PM worker)
-DEBUG_TESTS="alloc_sweep.sh io_timeout_fail.sh $DEBUG_FAULT_TESTS load_unload.sh bind_unbind.sh suspend_resume.sh"
+DEBUG_TESTS="alloc_sweep.sh io_timeout_fail.sh $DEBUG_FAULT_TESTS load_unload.sh bind_unbind.sh suspend_resume.sh hwmon.sh"
 DEBUG_RUNS=${DEBUG_RUNS:-"faults|file|$DEBUG_TESTS|cnvme|$CHEAP_SWEEPS CYCLES=3 SR_COMPARE=0;\
 faults|three|namespaces.sh|cnvme|;\
 faults|shared|multipath.sh|cnvme|;\

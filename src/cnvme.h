@@ -320,6 +320,7 @@ struct cnvme_ctrl {
 	/* Identify Controller, kept as the device reported it */
 	struct nvme_id_ctrl *id;
 	struct nvme_effects_log *effects;	/* log page 05h, kept */
+	struct device *hwmon;	/* set in reset work, cleared by remove */
 	u16 cntlid;
 	u8 cntrltype;		/* 0 (reserved) until Identify answered */
 	u8 dctype;
@@ -689,6 +690,10 @@ void cnvme_aen_start(struct cnvme_ctrl *ctrl);
 void cnvme_aen_disarm(struct cnvme_ctrl *ctrl);
 void cnvme_aen_complete(struct cnvme_ctrl *ctrl, struct nvme_completion *cqe);
 void cnvme_aen_work(struct work_struct *work);
+
+/* hwmon.c */
+void cnvme_hwmon_init(struct cnvme_ctrl *ctrl);
+void cnvme_hwmon_exit(struct cnvme_ctrl *ctrl);
 
 /* effects.c */
 int cnvme_effects_init(struct cnvme_ctrl *ctrl);

@@ -236,6 +236,8 @@ static void cnvme_remove(struct pci_dev *pdev)
 	}
 	flush_work(&ctrl->reset_work);
 	flush_work(&ctrl->scan_work);
+	/* no reset registers it again (DELETING); the admin queue answers */
+	cnvme_hwmon_exit(ctrl);
 
 	/* requests requeued by an unfinished reset now fail instead of waiting */
 	cnvme_unquiesce_io(ctrl);

@@ -273,6 +273,7 @@ static void cnvme_do_reset(struct cnvme_ctrl *ctrl)
 	why = "cannot register the NVM subsystem";
 	if (ret)
 		goto dead;
+	cnvme_hwmon_init(ctrl);
 
 	ret = cnvme_setup_io_queues(ctrl);
 	why = "cannot create I/O queues";

@@ -3,7 +3,8 @@
 # mkinitramfs.sh KVER OUT.cpio[.gz]
 #
 # Build the cached base initramfs for the cnvme VM tests of kernel KVER:
-# busybox-static (applet links), bash, nvme-cli, fio, kmod, e2fsprogs and
+# busybox-static (applet links), bash, nvme-cli, fio, kmod, e2fsprogs,
+# lm-sensors' sensors and
 # a few util-linux/coreutils tools with the libraries they load; the
 # in-kernel nvme driver modules of KVER and their dependencies plus
 # null_blk and ext4, decompressed, with modules.dep (modprobe works in the
@@ -128,6 +129,10 @@ install_bin "$(which_bin blkzone)" /sbin/blkzone
 install_bin "$(which_bin timeout)" /usr/bin/timeout
 install_bin "$(which_bin dd)" /bin/dd
 [ -e /etc/mke2fs.conf ] && cp /etc/mke2fs.conf "$stage/etc/"
+# lm-sensors, for the hwmon test (its configuration says how to show
+# each chip)
+install_bin "$(which_bin sensors)" /usr/bin/sensors
+cp /etc/sensors3.conf "$stage/etc/"
 
 # --- modules ---------------------------------------------------------------
 # modprobe --show-depends prints "insmod PATH [params]" in load order, with
