@@ -14,6 +14,10 @@
 #   make W=1 / C=2       extra warnings / sparse, passed to kbuild
 #   make FAULT_INJECT=1  the test build with debugfs fault points, into
 #                        build/faults/<kernelrelease>/ (never ship it)
+#   make install-boot    as root: cnvme through DKMS for every kernel, in the
+#                        initramfs, nvme blacklisted (the root disk on cnvme)
+#   make uninstall-boot  as root: all of that undone, back to nvme
+#                        (Documentation/root-disk.rst)
 #   make deps            install the Debian packages everything needs (root)
 #   make demo            build, boot a VM, show cnvme at work
 #                        (INTERACTIVE=1: a shell in the guest instead)
@@ -39,7 +43,7 @@ CHROOT_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V)) \
 MODBUILD := $(if $(FAULT_INJECT),$(BUILD)/faults,$(BUILD))
 
 .PHONY: all modules deps demo check bench selftests checkpatch sparse \
-	dkms-check debug-kernel clean FORCE
+	dkms-check debug-kernel install-boot uninstall-boot clean FORCE
 
 all: modules
 
@@ -98,6 +102,12 @@ sparse:
 
 dkms-check:
 	$(ROOT)/scripts/static-checks.sh dkms
+
+install-boot:
+	$(ROOT)/scripts/boot-install.sh install
+
+uninstall-boot:
+	$(ROOT)/scripts/boot-install.sh uninstall
 
 debug-kernel:
 	$(ROOT)/scripts/debug-kernel.sh

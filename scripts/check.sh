@@ -75,6 +75,16 @@ if [ "${REBOOT:-1}" = 1 ] && [ -z "${TESTS:-}" ]; then
 	pre_failed=$((pre_failed + $(echo "$out" | sed -n 's/^# reboot: [0-9]* passed, \([0-9]*\) failed$/\1/p')))
 fi
 
+if [ "${ROOTDISK:-1}" = 1 ] && [ -z "${TESTS:-}" ]; then
+	echo "# the root disk on cnvme"
+	out=$("$root/scripts/rootdisk-test.sh")
+	echo "$out"
+	rp=$(echo "$out" | sed -n 's/^# rootdisk: \([0-9]*\) passed.*/\1/p')
+	rf=$(echo "$out" | sed -n 's/^# rootdisk: [0-9]* passed, \([0-9]*\) failed$/\1/p')
+	pre_passed=$((pre_passed + ${rp:-0}))
+	pre_failed=$((pre_failed + ${rf:-1}))
+fi
+
 if [ "${BENCH:-1}" = 1 ] && [ -z "${TESTS:-}" ]; then
 	echo "# benchmark smoke run"
 	mkdir -p "$root/build/bench"
