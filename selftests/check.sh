@@ -199,6 +199,8 @@ without() {
 	echo "${out# }"
 }
 [ "${PCIE:-1}" = 1 ] && extra+=("|pcie|pcie_recovery.sh|cnvme nvme")
+# a zoned namespace beside an NVM one: zns.sh only
+[ "${ZONED:-1}" = 1 ] && extra+=("|zoned|zns.sh|cnvme nvme")
 extra+=("${FAULTS_VARIANT}|shared|multipath.sh mpath_reset_failover.sh mpath_join_race.sh mpath_flush_reset.sh|cnvme nvme")
 # The reference runs them on the newest kernel only (EXTRA_REF=all: on
 # every kernel): they check the tests, and the time is cnvme's.
@@ -252,6 +254,7 @@ DEBUG_TESTS="alloc_sweep.sh io_timeout_fail.sh $DEBUG_FAULT_TESTS load_unload.sh
 DEBUG_RUNS=${DEBUG_RUNS:-"faults|file|$DEBUG_TESTS|cnvme|$CHEAP_SWEEPS CYCLES=3 SR_COMPARE=0;\
 faults|three|namespaces.sh|cnvme|;\
 faults|shared|multipath.sh|cnvme|;\
+faults|zoned|zns.sh|cnvme|;\
 |file|alloc_sweep.sh io_timeout_fail.sh|nvme|$CHEAP_SWEEPS"}
 if [ "${DEBUG_FULL:-0}" = 1 ]; then
 	DEBUG_RUNS=

@@ -452,6 +452,22 @@ static void cnvme_validate_ns(struct cnvme_ctrl *ctrl, u32 nsid,
 	memcpy(info.ids.eui64, id->eui64, sizeof(id->eui64));
 	memcpy(info.ids.nguid, id->nguid, sizeof(id->nguid));
 	cnvme_identify_descs(ctrl, nsid, &info.ids);
+	if (info.ids.csi != NVME_CSI_NVM) {
+		/*
+		 * Another command set (zoned: 2): Identify Namespace still
+		 * answers, but as a plain disk it would take writes off the
+		 * zones' write pointers.  No disk and no generic node until
+		 * cnvme drives that command set; the controller node still
+		 * reaches it.
+		 */
+		dev_warn(&ctrl->pdev->dev,
+			 "%s: namespace %u: command set %u (%s) not supported: no block device\n",
+			 dev_name(&ctrl->dev), nsid, info.ids.csi,
+			 info.ids.csi == NVME_CSI_ZNS ? "zoned" : "unknown");
+		if (ns)
+			ns->removed = true;
+		return;
+	}
 	if (ns) {
 		ns->removed = false;
 		cnvme_update_ns(ns, &info);

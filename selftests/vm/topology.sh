@@ -38,7 +38,7 @@ set -eu
 MODEL="QEMU NVMe Ctrl"
 MiB=1048576
 GiB=1073741824
-TOPOLOGIES="one three file two shared meta media pcie"
+TOPOLOGIES="one three file two shared meta media pcie zoned"
 # media: the guest byte offset whose reads fail (selftests know it too)
 MEDIA_BAD_OFFSET=$((8 * MiB))
 
@@ -68,6 +68,8 @@ expect() {
 		;;
 	media) serials="cnvmemedia1" ns="1:512:$((64 * MiB))" ;;
 	pcie) serials="cnvmepcie01" ns="1:512:$((256 * MiB))" ;;
+	# namespace 2 is zoned (command set 2): only zns.sh knows it
+	zoned) serials="cnvmezns001" ns="1:512:$((256 * MiB))" ;;
 	*)
 		echo "topology.sh: unknown topology '$1' (have: $TOPOLOGIES)" >&2
 		exit 2
@@ -139,6 +141,14 @@ args() {
 			-device "nvme,id=c1,serial=cnvmeshr01,subsys=subsys1" \
 			-blockdev "driver=file,filename=${img//,/,,},node-name=sd" \
 			-device "nvme-ns,drive=sd,nsid=1,bus=c0,shared=on"
+		;;
+	zoned)
+		printf '%s\n' \
+			-device "nvme,id=c0,serial=cnvmezns001" \
+			-blockdev "driver=null-co,node-name=zn1,size=$((256 * MiB)),read-zeroes=on" \
+			-blockdev "driver=null-co,node-name=zn2,size=$((64 * MiB)),read-zeroes=on" \
+			-device "nvme-ns,drive=zn1,nsid=1,bus=c0" \
+			-device "nvme-ns,drive=zn2,nsid=2,bus=c0,zoned=true,zoned.zone_size=8M,zoned.zone_capacity=8M"
 		;;
 	pcie)
 		img=$(fresh_image "$dir" pcie.img $((256 * MiB)))
