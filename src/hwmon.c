@@ -12,8 +12,8 @@
  *                  own thresholds.
  *
  * Registered once, at the first bring-up; every read asks the controller,
- * so a reset only delays it.  Unregistered first at removal, while the
- * admin queue still answers.
+ * so a reset only delays it.  Unregistered at removal once admin commands
+ * fail at once, so that no reader can hold the unregistration up.
  */
 #include <linux/hwmon.h>
 #include <linux/units.h>

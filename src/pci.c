@@ -236,8 +236,6 @@ static void cnvme_remove(struct pci_dev *pdev)
 	}
 	flush_work(&ctrl->reset_work);
 	flush_work(&ctrl->scan_work);
-	/* no reset registers it again (DELETING); the admin queue answers */
-	cnvme_hwmon_exit(ctrl);
 
 	/* requests requeued by an unfinished reset now fail instead of waiting */
 	cnvme_unquiesce_io(ctrl);
@@ -256,6 +254,13 @@ static void cnvme_remove(struct pci_dev *pdev)
 	cnvme_dev_disable(ctrl, CNVME_STOP_SHUTDOWN);
 	cnvme_change_state(ctrl, CNVME_STATE_DELETING_NOIO);
 	cnvme_unquiesce_admin(ctrl);
+	/*
+	 * Its readers' admin commands fail at once from here on (a reset
+	 * that stopped short may have left the queue quiesced until now),
+	 * so the unregistration's wait for them ends; no reset registers it
+	 * again (DELETING).
+	 */
+	cnvme_hwmon_exit(ctrl);
 	cancel_work_sync(&ctrl->aen_work);
 	cnvme_io_tagset_free(ctrl);
 	cnvme_free_irqs(ctrl);
