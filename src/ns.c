@@ -92,22 +92,24 @@ struct cnvme_ns_info {
  * there complete those of Identify Namespace.  A controller without the
  * list is not an error.
  */
-static void cnvme_identify_descs(struct cnvme_ctrl *ctrl, u32 nsid,
-				 struct cnvme_ns_ids *ids)
+static int cnvme_identify_descs(struct cnvme_ctrl *ctrl, u32 nsid,
+				struct cnvme_ns_ids *ids)
 {
 	struct nvme_command cmd = { };
 	unsigned int pos = 0;
 	u8 *data;
+	int ret;
 
 	if (ctrl->vs < NVME_VS(1, 3, 0))
-		return;
+		return 0;
 	data = kzalloc(NVME_IDENTIFY_DATA_SIZE, GFP_KERNEL);
 	if (!data)
-		return;
+		return -ENOMEM;
 	cmd.identify.opcode = nvme_admin_identify;
 	cmd.identify.nsid = cpu_to_le32(nsid);
 	cmd.identify.cns = NVME_ID_CNS_NS_DESC_LIST;
-	if (cnvme_admin_exec(ctrl, &cmd, data, NVME_IDENTIFY_DATA_SIZE, NULL))
+	ret = cnvme_admin_exec(ctrl, &cmd, data, NVME_IDENTIFY_DATA_SIZE, NULL);
+	if (ret)
 		goto out;
 
 	while (pos + sizeof(struct nvme_ns_id_desc) < NVME_IDENTIFY_DATA_SIZE) {
@@ -143,6 +145,7 @@ static void cnvme_identify_descs(struct cnvme_ctrl *ctrl, u32 nsid,
 	}
 out:
 	kfree(data);
+	return ret;
 }
 
 /* Turn Identify Namespace into what the driver and the block layer need. */
@@ -451,7 +454,26 @@ static void cnvme_validate_ns(struct cnvme_ctrl *ctrl, u32 nsid,
 	info.multipath = cnvme_ns_multipath(ctrl, id);
 	memcpy(info.ids.eui64, id->eui64, sizeof(id->eui64));
 	memcpy(info.ids.nguid, id->nguid, sizeof(id->nguid));
-	cnvme_identify_descs(ctrl, nsid, &info.ids);
+	/* no CSI descriptor seen: the sentinel stays */
+	info.ids.csi = 0xff;
+	ret = cnvme_identify_descs(ctrl, nsid, &info.ids);
+	if (info.ids.csi == 0xff) {
+		/*
+		 * A controller of several command sets must say which one:
+		 * without the descriptor (the list failed or lacks it) the
+		 * namespace is left as it is, or not added.  Otherwise NVM.
+		 */
+		if (NVME_CAP_CSS(ctrl->cap) & NVME_CAP_CSS_CSI) {
+			dev_warn(&ctrl->pdev->dev,
+				 "%s: namespace %u: command set unknown (%d)%s\n",
+				 dev_name(&ctrl->dev), nsid, ret,
+				 ns ? ": namespace kept" : ": no block device");
+			if (ns)
+				ns->removed = false;
+			return;
+		}
+		info.ids.csi = NVME_CSI_NVM;
+	}
 	if (info.ids.csi != NVME_CSI_NVM) {
 		/*
 		 * Another command set (zoned: 2): Identify Namespace still
