@@ -26,7 +26,6 @@ conf=/etc/modprobe.d/$name.conf
 die() { echo "boot-install: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "needs root"
 [ -n "$ver" ] || die "no PACKAGE_VERSION in dkms.conf"
-command -v dkms >/dev/null || die "no dkms (apt-get install dkms)"
 command -v update-initramfs >/dev/null ||
 	die "no update-initramfs: only initramfs-tools is supported"
 
@@ -42,6 +41,7 @@ kernels() {
 # every version of cnvme DKMS knows, out of DKMS and /usr/src
 dkms_remove() {
 	local v
+	command -v dkms >/dev/null || { rm -rf "$src"; return 0; }
 	for v in $(dkms status -m "$name" 2>/dev/null |
 		sed -n "s/^$name[/,] *\([^,:]*\).*/\1/p" | sort -u); do
 		echo "boot-install: dkms remove $name/$v"
@@ -53,6 +53,7 @@ dkms_remove() {
 
 case ${1:-} in
 install)
+	command -v dkms >/dev/null || die "no dkms (apt-get install dkms)"
 	dkms_remove
 	mkdir -p "$src"
 	(cd "$root" && cp -r --parents dkms.conf Kbuild Makefile src compat \

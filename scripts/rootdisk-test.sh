@@ -16,8 +16,9 @@
 #      6.1 on cnvme (writes a token), 6.12 on cnvme (reads it back),
 #      6.1 with module_blacklist=cnvme and 6.12 with
 #      modprobe.blacklist=cnvme (the documented way back: nvme); then
-#      "make uninstall-boot" in a chroot of the disk (loop-mounted), and
-#      6.12 and 6.1 on nvme.
+#      "make uninstall-boot" in a chroot of the disk (loop-mounted; without
+#      a loop device, of the tree the image was made from), and 6.12 and
+#      6.1 on nvme.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=$root/build/rootdisk
@@ -32,6 +33,7 @@ failed=0
 n=0
 start=$(date +%s)
 
+since() { echo "$(($(date +%s) - $1)) s"; }
 ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n $*"; }
 nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
 finish() {
@@ -45,10 +47,14 @@ fatal() {	# description log
 	[ -f "${2:-}" ] && tail -n 30 "$2" | sed 's/^/# /'
 	finish
 }
+# fails when something stays mounted: mkfs -d must not copy a /proc,
+# and QEMU must not boot an image mounted here
 umount_all() {
+	local m rc=0
 	for m in "$base/proc" "$fs/proc" "$mnt/proc" "$mnt"; do
-		! mountpoint -q "$m" 2>/dev/null || umount "$m"
+		! mountpoint -q "$m" 2>/dev/null || umount "$m" || rc=1
 	done
+	return $rc
 }
 in_chroot() {	# dir command...
 	local d=$1
@@ -106,19 +112,21 @@ else
 fi
 k1=$(in_chroot "$fs" linux-version list | sort -V | head -n 1)
 log=$dir/install-boot.log
+t=$(date +%s)
 if in_chroot "$fs" make -C /root/cnvme install-boot >"$log" 2>&1 &&
    ls "$fs/lib/modules/$k1"/updates/dkms/cnvme.ko* >/dev/null 2>&1; then
-	ok "make install-boot in the chroot: cnvme built by DKMS for $k1"
+	ok "make install-boot in the chroot: cnvme built by DKMS for $k1 ($(since "$t"))"
 else
 	fatal "make install-boot in the chroot" "$log"
 fi
 log=$dir/kernel-update.log
+t=$(date +%s)
 in_chroot "$fs" apt-get install -y -q --no-install-recommends \
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 >"$log" 2>&1 ||
 	fatal "a kernel update: linux-image-6.12-amd64 installs" "$log"
 k2=$(in_chroot "$fs" linux-version list | sort -V | tail -n 1)
 if [ "$k2" != "$k1" ] && ls "$fs/lib/modules/$k2"/updates/dkms/cnvme.ko* >/dev/null 2>&1; then
-	ok "a kernel update ($k2): DKMS built cnvme for it"
+	ok "a kernel update ($k2): DKMS built cnvme for it ($(since "$t"))"
 else
 	fatal "a kernel update ($k2): DKMS built cnvme for it" "$log"
 fi
@@ -140,7 +148,7 @@ ln -sf ../cnvme-rootdisk.service "$fs/etc/systemd/system/multi-user.target.wants
 uuid=$(cat /proc/sys/kernel/random/uuid)
 echo "UUID=$uuid / ext4 errors=remount-ro 0 1" >"$fs/etc/fstab"
 echo cnvme-rootdisk >"$fs/etc/hostname"
-umount_all
+umount_all || fatal "$fs/proc unmounted before the image is made"
 rm -f "$img"
 log=$dir/mkfs.log
 if mkfs.ext4 -q -F -U "$uuid" -L root -d "$fs" "$img" 6G >"$log" 2>&1; then
@@ -148,7 +156,6 @@ if mkfs.ext4 -q -F -U "$uuid" -L root -d "$fs" "$img" 6G >"$log" 2>&1; then
 else
 	fatal "an ext4 image" "$log"
 fi
-rm -rf --one-file-system "$fs"
 
 # 3. the boots
 tokens=
@@ -191,30 +198,47 @@ boot "$k2" nvme way-back-modprobe "modprobe.blacklist=cnvme"
 
 # make uninstall-boot on the disk the guests wrote, in a chroot: in the
 # guest, DKMS and two initramfs builds take more than 7 minutes of
-# software emulation
+# software emulation.  Without a loop device, in the tree the image was
+# made from, with the guests' files copied back, and a new image.
 log=$dir/uninstall-boot.log
 mkdir -p "$mnt"
-if ! mount -o loop "$img" "$mnt" >"$log" 2>&1; then
-	fatal "the image mounted for make uninstall-boot (a loop device)" "$log"
-fi
-if in_chroot "$mnt" make -C /root/cnvme uninstall-boot >>"$log" 2>&1; then
-	ok "make uninstall-boot in a chroot of the disk"
+# (ROOTDISK_NO_LOOP=1: as without a loop device)
+if [ "${ROOTDISK_NO_LOOP:-0}" != 1 ] && mount -o loop "$img" "$mnt" >"$log" 2>&1; then
+	target=$mnt
+	where="a chroot of the loop-mounted disk"
 else
-	nok "make uninstall-boot in a chroot of the disk"
+	target=$fs
+	where="a chroot of the image's tree (no loop device)"
+	debugfs -R "rdump /var/lib/cnvme-rootdisk $fs/var/lib" "$img" >"$log" 2>&1
+fi
+t=$(date +%s)
+if in_chroot "$target" make -C /root/cnvme uninstall-boot >>"$log" 2>&1; then
+	ok "make uninstall-boot in $where ($(since "$t"))"
+else
+	nok "make uninstall-boot in $where"
 	tail -n 20 "$log" | sed 's/^/# /'
 fi
-left=$(cd "$mnt" && find lib/modules usr/src etc/modprobe.d etc/initramfs-tools \
+left=$(cd "$target" && find lib/modules usr/src etc/modprobe.d etc/initramfs-tools \
 	var/lib/dkms -name 'cnvme*' 2>/dev/null)
-for initrd in "$mnt"/boot/initrd.img-*; do
-	in_chroot "$mnt" lsinitramfs "/boot/${initrd##*/}" 2>&1 | grep -q cnvme &&
-		left="$left ${initrd#"$mnt"/}"
+# (listed to a file: grep -q would end the pipe early, and pipefail
+# would then call the listing failed)
+for initrd in "$target"/boot/initrd.img-*; do
+	in_chroot "$target" lsinitramfs "/boot/${initrd##*/}" >"$dir/after.list" 2>&1
+	grep -q cnvme "$dir/after.list" && left="$left ${initrd#"$target"/}"
 done
 if [ -z "$left" ]; then
 	ok "nothing of cnvme is left on the disk or in an initramfs"
 else
 	nok "nothing of cnvme is left on the disk or in an initramfs: $left"
 fi
-umount_all
+if [ "$target" = "$fs" ]; then
+	umount_all || fatal "$fs/proc unmounted before the image is made again"
+	rm -f "$img"
+	mkfs.ext4 -q -F -U "$uuid" -L root -d "$fs" "$img" 6G >>"$log" 2>&1 ||
+		fatal "the image made again after the uninstall" "$log"
+fi
+umount_all || fatal "the image unmounted before the next boots"
 boot "$k2" nvme uninstalled-new
 boot "$k1" nvme uninstalled-old
+rm -rf --one-file-system "$fs"
 finish
