@@ -175,19 +175,25 @@ boot() {	# kernel expect step [extra command line]
 		-append "console=ttyS0 root=UUID=$uuid ro panic=-1 cnvme_rootdisk=$step cnvme_expect=$expect cnvme_check=${tokens#,} $extra" \
 		-blockdev driver=file,filename="$img",node-name=d0,cache.direct=off \
 		-device nvme,serial=rootdisk,drive=d0 </dev/null >"$log" 2>&1
-	local rc=$? line
-	if ! grep -q '^ROOTDISK: done' "$log"; then
+	local rc=$? line seen=0 want
+	# a result may follow the login prompt on its line: taken from
+	# anywhere in a line, and counted against the guest's own count
+	tr -d '\r' <"$log" | grep -o 'ROOTDISK: .*' >"$log.results"
+	want=$(sed -n 's/^ROOTDISK: done \([0-9]*\)$/\1/p' "$log.results")
+	if [ -z "$want" ]; then
 		nok "$step: $k booted and ran its checks (qemu exit $rc, $(($(date +%s) - t0)) s; $log)"
 		tail -n 40 "$log" | tr -d '\r' | sed 's/^/# /'
 		return
 	fi
 	while IFS= read -r line; do
 		case "$line" in
-		"ROOTDISK: ok "*) ok "$step: ${line#ROOTDISK: ok }" ;;
-		"ROOTDISK: not ok "*) nok "$step: ${line#ROOTDISK: not ok }" ;;
+		"ROOTDISK: ok "*) seen=$((seen + 1)); ok "$step: ${line#ROOTDISK: ok }" ;;
+		"ROOTDISK: not ok "*) seen=$((seen + 1)); nok "$step: ${line#ROOTDISK: not ok }" ;;
 		"ROOTDISK: # "*) echo "# ${line#ROOTDISK: # }" ;;
 		esac
-	done < <(tr -d '\r' <"$log" | grep '^ROOTDISK: ')
+	done <"$log.results"
+	[ "$seen" = "$want" ] ||
+		nok "$step: $seen results read of the $want the guest sent ($log)"
 	echo "# $step: $k, $(($(date +%s) - t0)) s"
 	tokens="$tokens,$step"
 }

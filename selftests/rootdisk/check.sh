@@ -7,13 +7,15 @@
 #   cnvme_expect=DRIVER  cnvme or nvme: the driver that must hold the root
 #   cnvme_check=T1,T2    tokens written by earlier boots, checked here
 # Every result goes to the console as "ROOTDISK: ok|not ok ...", then
-# "ROOTDISK: done" and the machine powers off.
+# "ROOTDISK: done N" (N results) and the machine powers off.
 state_dir=/var/lib/cnvme-rootdisk
 
 say() { echo "ROOTDISK: $*" >/dev/console; }
+checks=0
 check() {	# description command...
 	d=$1
 	shift
+	checks=$((checks + 1))
 	if "$@" >/tmp/rootdisk.out 2>&1; then
 		say "ok $d"
 	else
@@ -75,5 +77,6 @@ write_token() {
 	sync
 }
 check "token $step written" write_token
-say done
+# the host counts what it read against this
+say "done $checks"
 systemctl poweroff
