@@ -222,6 +222,37 @@ free_rq:
 	return ret;
 }
 
+/* A controller-wide log page (NSID all, NVM command set), len <= 8 KiB. */
+int cnvme_get_log(struct cnvme_ctrl *ctrl, u8 lid, void *buf, u32 len)
+{
+	struct nvme_command cmd = { };
+	u32 dwords = len / 4 - 1;
+
+	cmd.get_log_page.opcode = nvme_admin_get_log_page;
+	cmd.get_log_page.nsid = cpu_to_le32(NVME_NSID_ALL);
+	cmd.get_log_page.lid = lid;
+	cmd.get_log_page.numdl = cpu_to_le16(dwords & 0xffff);
+	cmd.get_log_page.numdu = cpu_to_le16(dwords >> 16);
+	cmd.get_log_page.csi = NVME_CSI_NVM;
+	return cnvme_admin_exec(ctrl, &cmd, buf, len, NULL);
+}
+
+int cnvme_get_features(struct cnvme_ctrl *ctrl, u8 fid, u32 dword11,
+		       u32 *result)
+{
+	struct nvme_command cmd = { };
+	union nvme_result res;
+	int ret;
+
+	cmd.features.opcode = nvme_admin_get_features;
+	cmd.features.fid = cpu_to_le32(fid);
+	cmd.features.dword11 = cpu_to_le32(dword11);
+	ret = cnvme_admin_exec(ctrl, &cmd, NULL, 0, &res);
+	if (ret >= 0 && result)
+		*result = le32_to_cpu(res.u32);
+	return ret;
+}
+
 int cnvme_set_features(struct cnvme_ctrl *ctrl, u8 fid, u32 dword11,
 		       u32 *result)
 {

@@ -76,21 +76,6 @@ void cnvme_aen_complete(struct cnvme_ctrl *ctrl, struct nvme_completion *cqe)
 	queue_work(cnvme_wq, &ctrl->aen_work);
 }
 
-/* Read (and so acknowledge) the log page an event names. */
-static int cnvme_aen_read_log(struct cnvme_ctrl *ctrl, u8 lid, void *buf,
-			      u32 len)
-{
-	struct nvme_command cmd = { };
-	u32 dwords = len / 4 - 1;
-
-	cmd.get_log_page.opcode = nvme_admin_get_log_page;
-	cmd.get_log_page.nsid = cpu_to_le32(NVME_NSID_ALL);
-	cmd.get_log_page.lid = lid;
-	cmd.get_log_page.numdl = cpu_to_le16(dwords & 0xffff);
-	cmd.get_log_page.numdu = cpu_to_le16(dwords >> 16);
-	return cnvme_admin_exec(ctrl, &cmd, buf, len, NULL);
-}
-
 static void cnvme_aen_notice(struct cnvme_ctrl *ctrl, u8 info, void *buf)
 {
 	struct device *dev = &ctrl->pdev->dev;
@@ -100,7 +85,7 @@ static void cnvme_aen_notice(struct cnvme_ctrl *ctrl, u8 info, void *buf)
 	case NVME_AER_NOTICE_NS_CHANGED:
 		dev_info(dev, "%s: namespace attributes changed; rescanning\n",
 			 name);
-		cnvme_aen_read_log(ctrl, NVME_LOG_CHANGED_NS, buf, PAGE_SIZE);
+		cnvme_get_log(ctrl, NVME_LOG_CHANGED_NS, buf, PAGE_SIZE);
 		queue_work(cnvme_wq, &ctrl->scan_work);
 		break;
 	case NVME_AER_NOTICE_FW_ACT_STARTING:
@@ -135,7 +120,7 @@ void cnvme_aen_work(struct work_struct *work)
 		break;
 	case NVME_AER_SMART: {
 		struct nvme_smart_log *smart = buf;
-		int ret = cnvme_aen_read_log(ctrl, lid, buf, sizeof(*smart));
+		int ret = cnvme_get_log(ctrl, lid, buf, sizeof(*smart));
 
 		dev_warn(dev,
 			 "%s: SMART/health event %#x, critical warning %#x\n",
@@ -146,7 +131,7 @@ void cnvme_aen_work(struct work_struct *work)
 	case NVME_AER_ERROR:
 		dev_warn(dev, "%s: error event %#x (log page %#x)\n",
 			 dev_name(&ctrl->dev), info, lid);
-		cnvme_aen_read_log(ctrl, lid, buf, 64);
+		cnvme_get_log(ctrl, lid, buf, 64);
 		break;
 	default:
 		dev_info(dev, "%s: asynchronous event %#x\n",

@@ -589,6 +589,9 @@ void cnvme_admin_cancel_all(struct cnvme_ctrl *ctrl);
 void cnvme_admin_exit(struct cnvme_ctrl *ctrl);
 int cnvme_admin_exec(struct cnvme_ctrl *ctrl, struct nvme_command *cmd,
 		     void *buf, unsigned int len, union nvme_result *result);
+int cnvme_get_log(struct cnvme_ctrl *ctrl, u8 lid, void *buf, u32 len);
+int cnvme_get_features(struct cnvme_ctrl *ctrl, u8 fid, u32 dword11,
+		       u32 *result);
 int cnvme_set_features(struct cnvme_ctrl *ctrl, u8 fid, u32 dword11,
 		       u32 *result);
 

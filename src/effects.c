@@ -34,8 +34,6 @@
 int cnvme_effects_init(struct cnvme_ctrl *ctrl)
 {
 	struct nvme_effects_log *log;
-	struct nvme_command cmd = { };
-	u32 dwords = sizeof(*log) / 4 - 1;
 	int ret;
 
 	if (ctrl->effects)
@@ -45,13 +43,8 @@ int cnvme_effects_init(struct cnvme_ctrl *ctrl)
 		return -ENOMEM;
 
 	if (ctrl->id->lpa & NVME_CTRL_LPA_CMD_EFFECTS_LOG) {
-		cmd.get_log_page.opcode = nvme_admin_get_log_page;
-		cmd.get_log_page.nsid = cpu_to_le32(NVME_NSID_ALL);
-		cmd.get_log_page.lid = NVME_LOG_CMD_EFFECTS;
-		cmd.get_log_page.numdl = cpu_to_le16(dwords & 0xffff);
-		cmd.get_log_page.numdu = cpu_to_le16(dwords >> 16);
-		cmd.get_log_page.csi = NVME_CSI_NVM;
-		ret = cnvme_admin_exec(ctrl, &cmd, log, sizeof(*log), NULL);
+		ret = cnvme_get_log(ctrl, NVME_LOG_CMD_EFFECTS, log,
+				    sizeof(*log));
 		if (ret) {
 			dev_warn(&ctrl->pdev->dev,
 				 "%s: cannot read the command effects log (%d); assuming none\n",

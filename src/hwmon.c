@@ -20,8 +20,6 @@
 
 #include "cnvme.h"
 
-#define CNVME_HWMON_SENSORS	8	/* Temperature Sensor 1..8 of the log */
-
 struct cnvme_hwmon {
 	struct cnvme_ctrl *ctrl;
 	struct mutex lock;		/* log */
@@ -30,17 +28,9 @@ struct cnvme_hwmon {
 
 static int cnvme_hwmon_read_log(struct cnvme_hwmon *hw)
 {
-	struct nvme_command cmd = { };
-	u32 dwords = sizeof(hw->log) / 4 - 1;
-	int ret;
+	int ret = cnvme_get_log(hw->ctrl, NVME_LOG_SMART, &hw->log,
+				sizeof(hw->log));
 
-	cmd.get_log_page.opcode = nvme_admin_get_log_page;
-	cmd.get_log_page.nsid = cpu_to_le32(NVME_NSID_ALL);
-	cmd.get_log_page.lid = NVME_LOG_SMART;
-	cmd.get_log_page.numdl = cpu_to_le16(dwords & 0xffff);
-	cmd.get_log_page.numdu = cpu_to_le16(dwords >> 16);
-	ret = cnvme_admin_exec(hw->ctrl, &cmd, &hw->log, sizeof(hw->log),
-			       NULL);
 	return ret > 0 ? -EIO : ret;
 }
 
@@ -54,18 +44,14 @@ static u32 cnvme_hwmon_thsel(int channel, bool under)
 static int cnvme_hwmon_get_thresh(struct cnvme_ctrl *ctrl, int channel,
 				  bool under, long *val)
 {
-	struct nvme_command cmd = { };
-	union nvme_result res;
+	u32 res;
 	int ret;
 
-	cmd.features.opcode = nvme_admin_get_features;
-	cmd.features.fid = cpu_to_le32(NVME_FEAT_TEMP_THRESH);
-	cmd.features.dword11 = cpu_to_le32(cnvme_hwmon_thsel(channel, under));
-	ret = cnvme_admin_exec(ctrl, &cmd, NULL, 0, &res);
+	ret = cnvme_get_features(ctrl, NVME_FEAT_TEMP_THRESH,
+				 cnvme_hwmon_thsel(channel, under), &res);
 	if (ret)
 		return ret > 0 ? -EIO : ret;
-	*val = kelvin_to_millicelsius(le32_to_cpu(res.u32) &
-				      NVME_TEMP_THRESH_MASK);
+	*val = kelvin_to_millicelsius(res & NVME_TEMP_THRESH_MASK);
 	return 0;
 }
 
