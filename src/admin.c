@@ -237,14 +237,15 @@ int cnvme_get_log(struct cnvme_ctrl *ctrl, u8 lid, void *buf, u32 len)
 	return cnvme_admin_exec(ctrl, &cmd, buf, len, NULL);
 }
 
-int cnvme_get_features(struct cnvme_ctrl *ctrl, u8 fid, u32 dword11,
-		       u32 *result)
+/* Get or Set Features without data; the result is Dword 0 of the CQE. */
+static int cnvme_features(struct cnvme_ctrl *ctrl, u8 opcode, u8 fid,
+			  u32 dword11, u32 *result)
 {
 	struct nvme_command cmd = { };
 	union nvme_result res;
 	int ret;
 
-	cmd.features.opcode = nvme_admin_get_features;
+	cmd.features.opcode = opcode;
 	cmd.features.fid = cpu_to_le32(fid);
 	cmd.features.dword11 = cpu_to_le32(dword11);
 	ret = cnvme_admin_exec(ctrl, &cmd, NULL, 0, &res);
@@ -253,18 +254,16 @@ int cnvme_get_features(struct cnvme_ctrl *ctrl, u8 fid, u32 dword11,
 	return ret;
 }
 
+int cnvme_get_features(struct cnvme_ctrl *ctrl, u8 fid, u32 dword11,
+		       u32 *result)
+{
+	return cnvme_features(ctrl, nvme_admin_get_features, fid, dword11,
+			      result);
+}
+
 int cnvme_set_features(struct cnvme_ctrl *ctrl, u8 fid, u32 dword11,
 		       u32 *result)
 {
-	struct nvme_command cmd = { };
-	union nvme_result res;
-	int ret;
-
-	cmd.features.opcode = nvme_admin_set_features;
-	cmd.features.fid = cpu_to_le32(fid);
-	cmd.features.dword11 = cpu_to_le32(dword11);
-	ret = cnvme_admin_exec(ctrl, &cmd, NULL, 0, &res);
-	if (ret >= 0 && result)
-		*result = le32_to_cpu(res.u32);
-	return ret;
+	return cnvme_features(ctrl, nvme_admin_set_features, fid, dword11,
+			      result);
 }
