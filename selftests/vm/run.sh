@@ -215,8 +215,11 @@ mapfile -t topo_args < <("$here/topology.sh" "$TOPO" "$RUNDIR")
 [ "${#topo_args[@]}" -gt 0 ] || die "topology.sh $TOPO printed nothing"
 
 # slab_nomerge: the driver's own caches are never shared, so a leak is
-# reported when the module unloads
-append="console=ttyS0 quiet panic=-1 panic_on_warn=0 log_buf_len=8M printk.devkmsg=on slab_nomerge"
+# reported when the module unloads.  no_console_suspend: a crash between
+# a resume's first steps and the consoles' resume (where the guest
+# reboots, and QEMU exits, with the report still in the kernel's buffer)
+# reaches console.log.
+append="console=ttyS0 quiet panic=-1 panic_on_warn=0 log_buf_len=8M printk.devkmsg=on slab_nomerge no_console_suspend"
 kconfig=/boot/config-$KVER
 if [ -f "${KERNEL_DIR:-}/config" ]; then
 	kconfig=$KERNEL_DIR/config
