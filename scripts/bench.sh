@@ -22,6 +22,12 @@
 #             one)
 #   KVER      guest kernel (default: the newest of selftests/vm/kernels.sh)
 #   SMOKE=1   the CI smoke run: 1 sample, 1 s + 1 s ramp, five points
+#   INSN=1    count instructions per I/O instead of timing: the guest runs
+#             under QEMU's insn_count plugin (selftests/bench/plugin), in
+#             a boot of its own; SAMPLES rounds (default 3), INSN_IOS the
+#             two run lengths whose difference is counted ("2000 12000");
+#             interrupt-driven points only (default: every 512 B and 4 KiB
+#             one).  Report: insn.json, insn.txt, insn.png
 #   OUT       output folder (build/bench/<time>; build/bench/latest links it)
 #
 # Exit 0 when the run completed and the report has samples of both drivers;
@@ -55,6 +61,31 @@ if [ "${LIST:-0}" = 1 ]; then
 	exit 0
 fi
 
+INSN=${INSN:-0}
+if [ "$INSN" = 1 ]; then
+	if [ "${SMOKE:-0}" = 1 ]; then
+		# two rounds, so that the repeatability is seen
+		SAMPLES=${SAMPLES:-2}
+		POINTS=${POINTS:-randread-512-qd1-irq uring_cmd-randread-4k-qd32-irq}
+		INSN_IOS=${INSN_IOS:-200 1200}
+	fi
+	SAMPLES=${SAMPLES:-3}
+	INSN_IOS=${INSN_IOS:-2000 12000}
+	POINTS=${POINTS:-randread-512-*-irq randread-4k-*-irq randwrite-4k-*-irq uring_cmd-*-irq}
+	NULL_BLK=0
+	MEM_LOADS=0
+	RUNTIME=${RUNTIME:-1}
+	RAMP=0
+	CHUNK=${CHUNK:-0}
+	read -r ios1 ios2 rest <<<"$INSN_IOS"
+	case $ios1$ios2 in
+	'' | *[!0-9]*) ios1=0 ;;
+	esac
+	if [ -n "${rest:-}" ] || [ "$ios1" -lt 1 ] || [ "${ios2:-0}" -le "$ios1" ]; then
+		echo "bench.sh: INSN_IOS must be two whole numbers, the second larger, not '$INSN_IOS'" >&2
+		exit 2
+	fi
+fi
 if [ "${SMOKE:-0}" = 1 ]; then
 	SAMPLES=${SAMPLES:-1}
 	RUNTIME=${RUNTIME:-1}
@@ -146,7 +177,23 @@ NULL_BLK=$NULL_BLK
 NULL_BLK_SAMPLES=$NULL_BLK_SAMPLES
 MEM_LOADS=$MEM_LOADS
 POLL_QUEUES=1
+INSN=$INSN
+INSN_IOS="${INSN_IOS:-}"
 EOF
+qemu_args=
+if [ "$INSN" = 1 ]; then
+	"$root/scripts/build-insn-plugin.sh" "$root/build/plugin" || exit 2
+	install -m 0755 "$root/build/plugin/insn-mark" "$guest/"
+	# QEMU splits -plugin's options at commas
+	case $OUT in
+	*,*)
+		echo "bench.sh: OUT must not contain a comma with INSN=1: $OUT" >&2
+		exit 2
+		;;
+	esac
+	rm -f "$OUT/insn.dump"
+	qemu_args="-plugin file=$root/build/plugin/libinsn_count.so,out=$OUT/insn.dump"
+fi
 
 # Time: per point and target the ramp, the run and about 1 s of fio start
 # and stop under TCG; per driver turn about 5 s of unload, load and probe
@@ -161,11 +208,16 @@ fi
 turns=$(((npoints + CHUNK - 1) / CHUNK))
 est=$(((SAMPLES * 2 + nulls) * npoints * (RAMP + RUNTIME + 1) +
 	SAMPLES * turns * 2 * 5 + MEM_LOADS * 2 * 5))
+if [ "$INSN" = 1 ]; then
+	# two fio runs a point, up to 5000 I/Os a second under the plugin,
+	# and about 2 s each of fio's start
+	est=$((SAMPLES * 2 * npoints * ((ios1 + ios2) / 5000 + 4) + SAMPLES * turns * 2 * 5))
+fi
 test_timeout=$((est * 4 + 120))
 timeout=$((test_timeout + 300))
 
 cmd="make bench"
-for v in SMOKE SAMPLES RUNTIME RAMP POINTS CHUNK NULL_BLK NULL_BLK_SAMPLES MEM_LOADS BACKEND; do
+for v in SMOKE INSN INSN_IOS SAMPLES RUNTIME RAMP POINTS CHUNK NULL_BLK NULL_BLK_SAMPLES MEM_LOADS BACKEND; do
 	[ -n "${!v:-}" ] && cmd="$cmd $v='${!v}'"
 done
 cmd="$cmd KVER=$KVER"
@@ -176,14 +228,20 @@ rc=0
 KVER=$KVER TOPO=$topo DRIVER=cnvme MODPARAMS=poll_queues=1 \
 	TESTS=bench_guest.sh SELFTESTS_DIR=$guest UNLOAD=0 \
 	TEST_TIMEOUT=$test_timeout TIMEOUT=$timeout RUNDIR=$OUT/vm \
-	INTERACTIVE=0 SMP=2 "$vm/run.sh" >"$OUT/run.log" 2>&1 </dev/null || rc=$?
+	INTERACTIVE=0 SMP=2 QEMU_ARGS=$qemu_args "$vm/run.sh" >"$OUT/run.log" 2>&1 </dev/null || rc=$?
 grep -E '^# (PASS|FAIL)' "$OUT/run.log" || tail -n 20 "$OUT/run.log"
 
 ln -sfn "$(basename "$OUT")" "$(dirname "$OUT")/latest" 2>/dev/null || true
 rrc=0
-"$py" "$root/scripts/bench_report.py" --tap "$OUT/vm/tap.log" --out "$OUT" \
-	--command "$cmd" --check || rrc=$?
-echo "# bench: results in $OUT (results.json, summary.txt, iops.png, reldiff.png, cpu.png)"
+if [ "$INSN" = 1 ]; then
+	"$py" "$root/scripts/insn_report.py" --tap "$OUT/vm/tap.log" \
+		--dump "$OUT/insn.dump" --out "$OUT" --command "$cmd" --check || rrc=$?
+	echo "# bench: results in $OUT (insn.json, insn.txt, insn.png)"
+else
+	"$py" "$root/scripts/bench_report.py" --tap "$OUT/vm/tap.log" --out "$OUT" \
+		--command "$cmd" --check || rrc=$?
+	echo "# bench: results in $OUT (results.json, summary.txt, iops.png, reldiff.png, cpu.png)"
+fi
 if [ "$rc" -ne 0 ]; then
 	echo "# bench: the VM run failed (exit $rc): see $OUT/run.log and $OUT/vm/" >&2
 	exit 1

@@ -5,7 +5,8 @@
 # nvme (the in-kernel reference) or all; KERNELS, TOPOS, TESTS narrow it.
 # The benchmark's smoke run (make bench SMOKE=1) is one test: it passes
 # when the harness wrote results with samples of both drivers; speed is
-# never judged.  BENCH=0 skips it.
+# never judged.  So is its count of instructions per I/O (make bench INSN=1
+# SMOKE=1): it passes when both drivers were counted.  BENCH=0 skips both.
 # Ends with "N passed, N failed, N skipped"; non-zero exit on failure.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -85,19 +86,29 @@ if [ "${ROOTDISK:-1}" = 1 ] && [ -z "${TESTS:-}" ]; then
 	pre_failed=$((pre_failed + ${rf:-1}))
 fi
 
+# bench_smoke NAME OUTPREFIX VAR=value...: one smoke run of scripts/bench.sh
+# with those settings, counted as one test
+bench_smoke() {
+	local name=$1 out
+	out=$root/build/bench/$2-$(date +%Y%m%d-%H%M%S)
+	shift 2
+	if env "$@" OUT="$out" "$root/scripts/bench.sh" >"$out.log" 2>&1 </dev/null; then
+		pre_passed=$((pre_passed + 1))
+		echo "# $name: 1 passed, 0 failed ($out)"
+	else
+		pre_failed=$((pre_failed + 1))
+		tail -n 30 "$out.log"
+		echo "# $name: 0 passed, 1 failed ($out.log)"
+	fi
+}
 if [ "${BENCH:-1}" = 1 ] && [ -z "${TESTS:-}" ]; then
 	echo "# benchmark smoke run"
 	mkdir -p "$root/build/bench"
-	bench_out=$root/build/bench/smoke-$(date +%Y%m%d-%H%M%S)
-	if SMOKE=1 SAMPLES=1 RUNTIME=1 RAMP=1 POINTS='' CHUNK='' KVER='' OUT=$bench_out \
-		"$root/scripts/bench.sh" >"$bench_out.log" 2>&1 </dev/null; then
-		pre_passed=$((pre_passed + 1))
-		echo "# bench smoke: 1 passed, 0 failed ($bench_out)"
-	else
-		pre_failed=$((pre_failed + 1))
-		tail -n 30 "$bench_out.log"
-		echo "# bench smoke: 0 passed, 1 failed ($bench_out.log)"
-	fi
+	bench_smoke "bench smoke" smoke SMOKE=1 SAMPLES=1 RUNTIME=1 RAMP=1 \
+		POINTS='' CHUNK='' KVER=''
+	# instructions per I/O: the plugin, its markers and the report
+	bench_smoke "bench insn smoke" insn-smoke INSN=1 SMOKE=1 SAMPLES='' \
+		POINTS='' CHUNK='' KVER='' INSN_IOS=''
 fi
 
 if [ "${DEBUG_BUILD:-1}" != 1 ] || [ -n "${TESTS:-}" ]; then

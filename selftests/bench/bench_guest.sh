@@ -7,7 +7,9 @@
 # /selftests/bench.cfg (written by scripts/bench.sh) sets SAMPLES, RUNTIME,
 # RAMP (seconds), CHUNK (points run per driver turn), NULL_BLK (0|1),
 # NULL_BLK_SAMPLES (rounds that run null_blk too), MEM_LOADS (loads of
-# each driver whose memory is measured) and POLL_QUEUES.  /selftests/bench.points has one point a line:
+# each driver whose memory is measured) and POLL_QUEUES; INSN=1 (with
+# INSN_IOS="N1 N2") counts instructions instead of timing (see
+# insn_point).  /selftests/bench.points has one point a line:
 #   NAME ENGINE RW BS IODEPTH MODE
 # ENGINE is io_uring (block device) or uring_cmd (/dev/ngXnY, NVMe only);
 # MODE is irq or poll (hipri).
@@ -28,6 +30,8 @@ NULL_BLK=1
 NULL_BLK_SAMPLES=
 MEM_LOADS=3
 POLL_QUEUES=1
+INSN=0
+INSN_IOS="2000 12000"
 # shellcheck disable=SC1090
 [ -r "$cfg" ] && . "$cfg"
 
@@ -218,6 +222,82 @@ run_point() {
 		"\"blk_ios\":$((b1 - b0)),\"wall_ns\":$((t1 - t0))}"
 }
 
+# --- instructions per I/O ------------------------------------------------------
+# With INSN=1 the guest runs under QEMU's insn_count plugin (see
+# selftests/bench/plugin/insn_count.c): each point runs fio for a fixed
+# number of I/Os, each of INSN_IOS, with fio's prerun and postrun commands
+# executing the plugin's markers around the job's I/O.  The host takes the
+# per-I/O count from the difference of two runs, which leaves out what a
+# run costs whatever its length (fio's and the job's set-up).  Polled
+# points count the polling loop's turns, which depend on timing: they are
+# left out.
+insn_mark=${SELFTESTS:-/selftests}/insn-mark
+insn_seq=0
+insn_failed=0
+
+# record_ksyms LOADNO TARGET: the text symbols of the target's modules, to
+# map the plugin's per-block counts to functions
+record_ksyms() {
+	local mods
+	[ "$INSN" = 1 ] || return 0
+	if [ "$2" = cnvme ]; then mods=cnvme; else mods='nvme|nvme_core'; fi
+	record "{\"type\":\"ksyms\",\"load\":$1,\"target\":\"$2\",\"syms\":[$(
+		awk -v mods="$mods" '$2 ~ /^[tT]$/ && NF >= 4 {
+			mod = $4
+			gsub(/[][]/, "", mod)
+			if (mod !~ ("^(" mods ")$"))
+				next
+			printf "%s[\"%s\",\"%s\",\"%s\"]", sep, $1, $3, mod
+			sep = ","
+		}' /proc/kallsyms)]}"
+}
+
+# insn_point TARGET ROUND LOADNO NAME ENGINE RW BS IODEPTH MODE
+insn_point() {
+	local target=$1 round=$2 loadno=$3 name=$4 engine=$5 rw=$6 bs=$7 qd=$8
+	local mode=$9 dev n rc out iops
+	local -a args
+	[ "$insn_failed" = 0 ] || return 0
+	[ "$mode" = irq ] || return 0
+	case $engine in
+	io_uring) dev=/dev/$cur_disk; args=(--ioengine=io_uring --direct=1) ;;
+	uring_cmd)
+		[ -n "$cur_ng" ] || { echo "no /dev/ngXnY for $name"; return 1; }
+		dev=/dev/$cur_ng
+		args=(--ioengine=io_uring_cmd --cmd_type=nvme)
+		;;
+	*) echo "unknown engine $engine"; return 1 ;;
+	esac
+	args+=(--name=insn "--filename=$dev" "--rw=$rw" "--bs=$bs"
+		"--iodepth=$qd" --numjobs=1 --fixedbufs=1 --registerfiles=1
+		--norandommap=1 --random_generator=lfsr --gtod_reduce=1
+		"--exec_prerun=$insn_mark begin" "--exec_postrun=$insn_mark end"
+		--output-format=terse --terse-version=3)
+	for n in $INSN_IOS; do
+		rc=0
+		out=$(fio "${args[@]}" "--number_ios=$n" 2>/tmp/fio.err) || rc=$?
+		if [ "$rc" -ne 0 ]; then
+			# the markers may be out of step with the records now:
+			# nothing more is counted
+			echo "fio failed: $target $name, $n I/Os (exit $rc): $(tail -n 5 /tmp/fio.err | tr '\n' ' ')"
+			errors=$((errors + 1))
+			insn_failed=1
+			record "{\"type\":\"error\",\"target\":\"$target\",\"point\":\"$name\",\"round\":$round,\"rc\":$rc}"
+			return 0
+		fi
+		insn_seq=$((insn_seq + 1))
+		# IOPS under the plugin, to state its slowdown (the terse line
+		# comes after the prerun's)
+		case $rw in
+		*write) iops=$(echo "$out" | awk -F';' 'NF > 50 { print $49; exit }') ;;
+		*) iops=$(echo "$out" | awk -F';' 'NF > 50 { print $8; exit }') ;;
+		esac
+		record "{\"type\":\"insn\",\"target\":\"$target\",\"point\":\"$name\"," \
+			"\"round\":$round,\"load\":$loadno,\"ios\":$n,\"seq\":$insn_seq," \
+			"\"iops\":${iops:-0}}"
+	done
+}
+
 # --- main -----------------------------------------------------------------
 record "{\"type\":\"meta\",\"kernel\":$(jstr "$(uname -r)"),\"nproc\":$(nproc)," \
 	"\"cpu\":$(jstr "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)")," \
@@ -225,8 +305,14 @@ record "{\"type\":\"meta\",\"kernel\":$(jstr "$(uname -r)"),\"nproc\":$(nproc),"
 	"\"ramp\":$RAMP,\"chunk\":$CHUNK,\"null_blk\":$NULL_BLK," \
 	"\"null_blk_samples\":$NULL_BLK_SAMPLES,\"poll_queues\":$POLL_QUEUES," \
 	"\"fio\":$(jstr "$(fio --version)"),\"points\":$npoints," \
+	"\"insn\":$INSN,\"insn_ios\":$(jstr "$INSN_IOS")," \
 	"\"controller\":$(jstr "$(cat /sys/bus/pci/devices/"$(nvme_pci)"/vendor 2>/dev/null):$(cat /sys/bus/pci/devices/"$(nvme_pci)"/device 2>/dev/null)")}"
 
+if [ "$INSN" = 1 ]; then
+	NULL_BLK=0
+	MEM_LOADS=0
+	[ -x "$insn_mark" ] || { echo "INSN=1 but no $insn_mark"; exit 1; }
+fi
 if [ "$NULL_BLK" = 1 ] && ! load_null_blk; then
 	echo "null_blk did not load: no ceiling"
 	NULL_BLK=0
@@ -261,13 +347,18 @@ for ((round = 1; round <= SAMPLES; round++)); do
 					continue
 				fi
 				grep '^BENCH ' /tmp/load.out
+				record_ksyms "$loads" "$target"
 			else
 				unload_nvme_drivers
 			fi
 			progress "round $round/$SAMPLES, points $((first + 1))-$((first + CHUNK < npoints ? first + CHUNK : npoints)) of $npoints, $target, $(($(date +%s) - start)) s"
 			for ((i = first; i < first + CHUNK && i < npoints; i++)); do
 				# shellcheck disable=SC2086
-				run_point "$target" "$round" ${points[$i]}
+				if [ "$INSN" = 1 ]; then
+					insn_point "$target" "$round" "$loads" ${points[$i]}
+				else
+					run_point "$target" "$round" ${points[$i]}
+				fi
 			done
 			[ "$target" != null_blk ] && record_pools "$target" "$loads"
 		done
