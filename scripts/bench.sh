@@ -77,12 +77,11 @@ if [ "$INSN" = 1 ]; then
 	RUNTIME=${RUNTIME:-1}
 	RAMP=0
 	CHUNK=${CHUNK:-0}
-	read -r ios1 ios2 rest <<<"$INSN_IOS"
-	case $ios1$ios2 in
-	'' | *[!0-9]*) ios1=0 ;;
-	esac
-	if [ -n "${rest:-}" ] || [ "$ios1" -lt 1 ] || [ "${ios2:-0}" -le "$ios1" ]; then
-		echo "bench.sh: INSN_IOS must be two whole numbers, the second larger, not '$INSN_IOS'" >&2
+	read -r ios1 ios2 rest <<<"$INSN_IOS" || true
+	# decimal, no leading zero (JSON; bash's arithmetic), at most 9 digits
+	if [ -n "${rest:-}" ] || ! [[ ${ios1:-} =~ ^[1-9][0-9]{0,8}$ ]] ||
+	   ! [[ ${ios2:-} =~ ^[1-9][0-9]{0,8}$ ]] || [ "$ios2" -le "$ios1" ]; then
+		echo "bench.sh: INSN_IOS must be two whole numbers (no leading zero, at most 9 digits), the second larger, not '$INSN_IOS'" >&2
 		exit 2
 	fi
 fi
@@ -180,19 +179,19 @@ POLL_QUEUES=1
 INSN=$INSN
 INSN_IOS="${INSN_IOS:-}"
 EOF
-qemu_args=
+qemu_args=${QEMU_ARGS:-}
 if [ "$INSN" = 1 ]; then
 	"$root/scripts/build-insn-plugin.sh" "$root/build/plugin" || exit 2
 	install -m 0755 "$root/build/plugin/insn-mark" "$guest/"
-	# QEMU splits -plugin's options at commas
-	case $OUT in
-	*,*)
-		echo "bench.sh: OUT must not contain a comma with INSN=1: $OUT" >&2
+	# QEMU splits -plugin's options at commas, run.sh QEMU_ARGS at blanks
+	case $OUT$root in
+	*[,[:space:]]*)
+		echo "bench.sh: with INSN=1 neither OUT nor the checkout may contain a comma or a blank: $OUT, $root" >&2
 		exit 2
 		;;
 	esac
 	rm -f "$OUT/insn.dump"
-	qemu_args="-plugin file=$root/build/plugin/libinsn_count.so,out=$OUT/insn.dump"
+	qemu_args="$qemu_args -plugin file=$root/build/plugin/libinsn_count.so,out=$OUT/insn.dump"
 fi
 
 # Time: per point and target the ramp, the run and about 1 s of fio start

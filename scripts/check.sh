@@ -105,7 +105,7 @@ if [ "${BENCH:-1}" = 1 ] && [ -z "${TESTS:-}" ]; then
 	echo "# benchmark smoke run"
 	mkdir -p "$root/build/bench"
 	bench_smoke "bench smoke" smoke SMOKE=1 SAMPLES=1 RUNTIME=1 RAMP=1 \
-		POINTS='' CHUNK='' KVER=''
+		POINTS='' CHUNK='' KVER='' INSN=0
 	# instructions per I/O: the plugin, its markers and the report
 	bench_smoke "bench insn smoke" insn-smoke INSN=1 SMOKE=1 SAMPLES='' \
 		POINTS='' CHUNK='' KVER='' INSN_IOS=''

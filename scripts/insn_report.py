@@ -11,9 +11,11 @@ load) are paired, by their sequence number, with the insn_count plugin's
 counts of the same runs (insn.dump).  Per point, driver and round, the
 instructions per I/O of each address class (module area: the driver's
 own code; the rest of the kernel; user space) are the difference of the
-two runs' counts divided by the difference of their I/Os.  Per point and
-driver: the mean over the rounds and its coefficient of variation, and
-the functions of the driver's modules that run the most per I/O.
+two runs' counts divided by the difference of their I/Os; the driver's
+own code ("driver") is the part of the module area inside the driver's
+modules (their /proc/modules extents).  Per point and driver: the mean
+over the rounds and its coefficient of variation, and the functions of
+the driver's modules that run the most per I/O.
 
 Writes DIR/insn.json, DIR/insn.txt and DIR/insn.png.  --check: exit 1
 unless both drivers have a count of the driver's own code for at least
@@ -28,40 +30,55 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_report import host_info, mean_sd, parse_tap, text_table  # noqa: E402
 
-CLASSES = ("module", "kernel", "user")
+AREAS = ("module", "kernel", "user")      # the plugin's address classes
+CLASSES = ("driver",) + AREAS
 DRIVERS = ("cnvme", "nvme")
 TOP = 10
 
 
 def parse_dump(path):
-    """{seq: {"user": n, "kernel": n, "module": n, "tbs": {vaddr: n}}}"""
+    """{seq: {"user": n, "kernel": n, "module": n, "tbs": {vaddr: n}}}
+
+    A run counts once its "end" line is there; a malformed line (QEMU
+    killed while writing) drops the run it belongs to."""
     runs = {}
     cur = None
-    with open(path, encoding="utf-8") as f:
+    seq = None
+    with open(path, encoding="utf-8", errors="replace") as f:
         for line in f:
             w = line.split()
-            if not w:
-                continue
-            if w[0] == "insns":
-                cur = {"tbs": {}}
-                for kv in w[2:]:
-                    k, v = kv.split("=", 1)
-                    cur[k] = int(v)
-                runs[int(w[1])] = cur
-            elif w[0] == "tb" and cur is not None:
-                cur["tbs"][int(w[2], 16)] = int(w[3])
-            elif w[0] == "end":
+            try:
+                if w and w[0] == "insns":
+                    seq = int(w[1])
+                    cur = {"tbs": {}}
+                    for kv in w[2:]:
+                        k, v = kv.split("=", 1)
+                        cur[k] = int(v)
+                elif w and w[0] == "tb" and cur is not None:
+                    cur["tbs"][int(w[2], 16)] = int(w[3])
+                elif w and w[0] == "end" and cur is not None:
+                    if int(w[1]) == seq:
+                        runs[seq] = cur
+                    cur = None
+            except (IndexError, ValueError):
                 cur = None
     return runs
 
 
 class Symbols:
-    """A load's text symbols: the function an address falls in."""
+    """A load's driver modules (their /proc/modules extents) and text
+    symbols: whether an address is the driver's, and its function."""
 
-    def __init__(self, syms):
-        pairs = sorted((int(a, 16), f"{name} [{mod}]") for a, name, mod in syms)
+    def __init__(self, rec):
+        pairs = sorted((int(a, 16), f"{name} [{mod}]")
+                       for a, name, mod in rec.get("syms", []))
         self.addrs = [a for a, _ in pairs]
         self.names = [n for _, n in pairs]
+        self.extents = [(int(a, 16), int(a, 16) + size)
+                        for _, a, size in rec.get("mods", [])]
+
+    def driver(self, addr):
+        return any(lo <= addr < hi for lo, hi in self.extents)
 
     def name(self, addr):
         i = bisect.bisect_right(self.addrs, addr) - 1
@@ -69,15 +86,19 @@ class Symbols:
 
 
 def functions(run, syms):
+    """The driver's functions in RUN: {name: instructions}; other code of
+    the module area (another module) is left out."""
     out = {}
     for addr, n in run["tbs"].items():
-        f = syms.name(addr) if syms else f"0x{addr:x}"
+        if syms is None or not syms.driver(addr):
+            continue
+        f = syms.name(addr)
         out[f] = out.get(f, 0) + n
     return out
 
 
 def summarize(records, runs):
-    ksyms = {r["load"]: Symbols(r["syms"]) for r in records
+    ksyms = {r["load"]: Symbols(r) for r in records
              if r.get("type") == "ksyms"}
     insn = [r for r in records if r.get("type") == "insn"]
     missing = [r["seq"] for r in insn if r["seq"] not in runs]
@@ -93,11 +114,14 @@ def summarize(records, runs):
         n1, n2 = sorted(by_ios)[:2]
         a, b = runs[by_ios[n1]["seq"]], runs[by_ios[n2]["seq"]]
         d = n2 - n1
-        res = {c: (b.get(c, 0) - a.get(c, 0)) / d for c in CLASSES}
+        res = {c: (b.get(c, 0) - a.get(c, 0)) / d for c in AREAS}
         syms = ksyms.get(by_ios[n2]["load"])
         fa, fb = functions(a, syms), functions(b, syms)
         res["functions"] = {f: (fb.get(f, 0) - fa.get(f, 0)) / d
                             for f in set(fa) | set(fb)}
+        # the driver's own code: its modules' blocks (the module area
+        # holds other modules too)
+        res["driver"] = (sum(fb.values()) - sum(fa.values())) / d if syms else None
         res["round"] = rnd
         res["iops_under_plugin"] = by_ios[n2].get("iops")
         res["ios"] = [n1, n2]
@@ -113,7 +137,8 @@ def summarize(records, runs):
                 continue
             s = {"rounds": len(rounds)}
             for c in CLASSES:
-                m, sd = mean_sd([r[c] for r in rounds])
+                xs = [r[c] for r in rounds if r[c] is not None]
+                m, sd = mean_sd(xs)
                 s[c] = m
                 s[c + "_cv"] = sd / m if m and sd is not None else None
             fsum = {}
@@ -126,8 +151,8 @@ def summarize(records, runs):
             row[t] = s
         if all(t in row for t in DRIVERS):
             for c in CLASSES:
-                n = row["nvme"][c]
-                row[c + "_ratio"] = row["cnvme"][c] / n if n else None
+                n, x = row["nvme"][c], row["cnvme"][c]
+                row[c + "_ratio"] = x / n if n and x is not None else None
         points.append(row)
     return {"points": points, "missing_seqs": missing,
             "runs_counted": len(runs), "runs_recorded": len(insn)}
@@ -142,20 +167,21 @@ def fmt_cv(x):
 
 
 def report_text(summary, meta, command):
-    head = ["point", "module cnvme", "module nvme", "ratio", "cv c/n",
+    head = ["point", "driver cnvme", "driver nvme", "ratio", "cv c/n",
             "kernel cnvme", "kernel nvme", "ratio", "user ratio"]
     rows = []
     for p in summary["points"]:
         c, n = p.get("cnvme", {}), p.get("nvme", {})
-        rows.append([p["point"], fmt(c.get("module")), fmt(n.get("module")),
-                     fmt(p.get("module_ratio"), 3),
-                     f"{fmt_cv(c.get('module_cv'))}/{fmt_cv(n.get('module_cv'))}",
+        rows.append([p["point"], fmt(c.get("driver")), fmt(n.get("driver")),
+                     fmt(p.get("driver_ratio"), 3),
+                     f"{fmt_cv(c.get('driver_cv'))}/{fmt_cv(n.get('driver_cv'))}",
                      fmt(c.get("kernel")), fmt(n.get("kernel")),
                      fmt(p.get("kernel_ratio"), 3), fmt(p.get("user_ratio"), 3)])
     out = [f"# instructions per I/O: {command}",
            f"# kernel {meta.get('kernel', '?')}, {meta.get('samples', '?')} rounds, "
            f"runs of {meta.get('insn_ios', '?')} I/Os (the difference counted); "
-           "module: the driver's own code (cnvme, or nvme + nvme_core)",
+           "driver: the driver's own code (cnvme, or nvme + nvme_core: their "
+           "/proc/modules extents); kernel: outside the module area",
            "", text_table(head, rows)]
     for p in summary["points"]:
         out.append(f"## {p['point']}: the driver's functions, instructions per I/O")
@@ -182,10 +208,10 @@ def plot(summary, path):
     y = list(range(len(names)))
     fig, axes = plt.subplots(1, 2, figsize=(12, max(3.0, 0.4 * len(names) + 1.4)),
                              sharey=True)
-    for ax, cls in zip(axes, ("module", "kernel")):
+    for ax, cls in zip(axes, ("driver", "kernel")):
         for k, t in enumerate(DRIVERS):
             ax.barh([v + (0.2 if k else -0.2) for v in y],
-                    [p[t][cls] for p in pts], height=0.4, label=t)
+                    [p[t][cls] or 0 for p in pts], height=0.4, label=t)
         ax.set_title(f"{cls}: instructions per I/O")
         ax.grid(axis="x", alpha=0.3)
     axes[0].set_yticks(y)
@@ -229,7 +255,7 @@ def main():
         print(f"insn_report: no plot: {e}", file=sys.stderr)
     if a.check:
         both = [p for p in summary["points"]
-                if all(p.get(t, {}).get("module", 0) > 0 for t in DRIVERS)]
+                if all((p.get(t, {}).get("driver") or 0) > 0 for t in DRIVERS)]
         if not both or summary["missing_seqs"] or not summary["runs_recorded"]:
             print("insn_report: check failed: "
                   f"{len(both)} points counted for both drivers, "

@@ -235,13 +235,18 @@ insn_mark=${SELFTESTS:-/selftests}/insn-mark
 insn_seq=0
 insn_failed=0
 
-# record_ksyms LOADNO TARGET: the text symbols of the target's modules, to
-# map the plugin's per-block counts to functions
+# record_ksyms LOADNO TARGET: the target's modules (/proc/modules: name,
+# address, size) and their text symbols, to map the plugin's per-block
+# counts to the driver and its functions
 record_ksyms() {
 	local mods
 	[ "$INSN" = 1 ] || return 0
 	if [ "$2" = cnvme ]; then mods=cnvme; else mods='nvme|nvme_core'; fi
-	record "{\"type\":\"ksyms\",\"load\":$1,\"target\":\"$2\",\"syms\":[$(
+	record "{\"type\":\"ksyms\",\"load\":$1,\"target\":\"$2\",\"mods\":[$(
+		awk -v mods="$mods" '$1 ~ ("^(" mods ")$") && NF >= 6 {
+			printf "%s[\"%s\",\"%s\",%d]", sep, $1, $6, $2
+			sep = ","
+		}' /proc/modules)],\"syms\":[$(
 		awk -v mods="$mods" '$2 ~ /^[tT]$/ && NF >= 4 {
 			mod = $4
 			gsub(/[][]/, "", mod)

@@ -23,9 +23,11 @@
  * are plain NOPs.
  *
  * Counts are kept per vCPU (a translation block's exec callback adds its
- * instruction count to its vCPU's own counter), not with the shared
- * inline counters, which lose updates under multi-threaded TCG.  A block
- * left early (an exception or interrupt in its middle) still counts whole.
+ * instruction count to its vCPU's own counter, which only that vCPU
+ * writes), not with the shared inline counters, which lose updates under
+ * multi-threaded TCG.  "begin" takes a snapshot of the counters rather
+ * than zeroing them, so that no other thread writes them.  A block left
+ * early (an exception or interrupt in its middle) still counts whole.
  *
  * Arguments: out=FILE (default: QEMU's log), modlo=ADDR, modhi=ADDR (the
  * module area, default 0xffffffffc0000000-0xffffffffff000000, x86-64).
@@ -50,14 +52,21 @@ struct vcpu_count {
 	uint64_t pad[8 - NCLS];
 };
 
+/*
+ * A module-area block; the other blocks need no record of their own: their
+ * class and length travel in the callback's data (tb_udata()).
+ */
 struct tb_info {
 	uint64_t vaddr;
 	uint32_t ninsns;
-	uint32_t cls;
-	uint64_t hits;		/* module area only; atomic */
+	uint64_t hits;		/* atomic */
+	uint64_t base;		/* hits at "begin" */
 };
 
+#define TB_MODULE	((uintptr_t)1)
+
 static struct vcpu_count *counts;
+static struct vcpu_count *base;		/* the counts at "begin" */
 static int nvcpus;
 static uint64_t mod_lo = 0xffffffffc0000000ULL;
 static uint64_t mod_hi = 0xffffffffff000000ULL;
@@ -80,14 +89,36 @@ static void emit(const char *s)
 		qemu_plugin_outs(s);
 }
 
+/* user and kernel blocks: class and length in the pointer */
+static void *tb_udata(unsigned int cls, size_t ninsns)
+{
+	return (void *)(uintptr_t)((ninsns << 3) | (cls << 1));
+}
+
+static void count(unsigned int vcpu, unsigned int cls, uint64_t n)
+{
+	uint64_t *c;
+
+	if (vcpu >= (unsigned int)nvcpus)
+		return;
+	/* only this vCPU writes it; "begin" and "end" read it */
+	c = &counts[vcpu].n[cls];
+	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + n,
+			 __ATOMIC_RELAXED);
+}
+
 static void tb_exec(unsigned int vcpu, void *udata)
 {
-	struct tb_info *tb = udata;
+	uintptr_t v = (uintptr_t)udata;
+	struct tb_info *tb;
 
-	if (vcpu < (unsigned int)nvcpus)
-		counts[vcpu].n[tb->cls] += tb->ninsns;
-	if (tb->cls == CLS_MODULE)
-		__atomic_fetch_add(&tb->hits, 1, __ATOMIC_RELAXED);
+	if (!(v & TB_MODULE)) {
+		count(vcpu, (v >> 1) & 3, v >> 3);
+		return;
+	}
+	tb = (struct tb_info *)(v & ~TB_MODULE);
+	count(vcpu, CLS_MODULE, tb->ninsns);
+	__atomic_fetch_add(&tb->hits, 1, __ATOMIC_RELAXED);
 }
 
 static int cmp_vaddr(const void *a, const void *b)
@@ -101,11 +132,16 @@ static int cmp_vaddr(const void *a, const void *b)
 static void mark_begin(void)
 {
 	size_t i;
+	int v, c;
 
 	pthread_mutex_lock(&lock);
-	memset(counts, 0, sizeof(*counts) * nvcpus);
+	for (v = 0; v < nvcpus; v++)
+		for (c = 0; c < NCLS; c++)
+			base[v].n[c] = __atomic_load_n(&counts[v].n[c],
+						       __ATOMIC_RELAXED);
 	for (i = 0; i < n_mod_tbs; i++)
-		__atomic_store_n(&mod_tbs[i]->hits, 0, __ATOMIC_RELAXED);
+		mod_tbs[i]->base = __atomic_load_n(&mod_tbs[i]->hits,
+						   __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&lock);
 }
 
@@ -120,7 +156,8 @@ static void mark_end(void)
 	seq++;
 	for (v = 0; v < nvcpus; v++)
 		for (c = 0; c < NCLS; c++)
-			sum[c] += counts[v].n[c];
+			sum[c] += __atomic_load_n(&counts[v].n[c],
+						  __ATOMIC_RELAXED) - base[v].n[c];
 	snprintf(line, sizeof(line), "insns %u %s=%" PRIu64 " %s=%" PRIu64
 		 " %s=%" PRIu64 "\n", seq, cls_name[CLS_USER], sum[CLS_USER],
 		 cls_name[CLS_KERNEL], sum[CLS_KERNEL], cls_name[CLS_MODULE],
@@ -132,8 +169,9 @@ static void mark_end(void)
 		uint64_t vaddr = mod_tbs[i]->vaddr, n = 0;
 
 		for (; i < n_mod_tbs && mod_tbs[i]->vaddr == vaddr; i++)
-			n += __atomic_load_n(&mod_tbs[i]->hits, __ATOMIC_RELAXED) *
-			     mod_tbs[i]->ninsns;
+			n += (__atomic_load_n(&mod_tbs[i]->hits,
+					      __ATOMIC_RELAXED) -
+			      mod_tbs[i]->base) * mod_tbs[i]->ninsns;
 		if (!n)
 			continue;
 		snprintf(line, sizeof(line), "tb %u 0x%" PRIx64 " %" PRIu64 "\n",
@@ -167,43 +205,58 @@ static unsigned int marker_cmd(const struct qemu_plugin_insn *insn)
 	return b[4] == MARK_BEGIN || b[4] == MARK_END ? b[4] : 0;
 }
 
-static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
+/*
+ * The record of a module-area block, one per address and length: a block
+ * translated again (after a flush) counts on in the same record.  Called
+ * with the lock held.
+ */
+static struct tb_info *mod_tb(uint64_t vaddr, size_t n)
 {
-	struct tb_info *info = calloc(1, sizeof(*info));
-	size_t n = qemu_plugin_tb_n_insns(tb), i;
-	uint64_t vaddr = qemu_plugin_tb_vaddr(tb);
+	struct tb_info *info;
+	size_t i;
 
-	(void)id;
+	for (i = n_mod_tbs; i-- > 0;)
+		if (mod_tbs[i]->vaddr == vaddr && mod_tbs[i]->ninsns == n)
+			return mod_tbs[i];
+	if (n_mod_tbs == cap_mod_tbs) {
+		size_t cap = cap_mod_tbs ? 2 * cap_mod_tbs : 4096;
+		struct tb_info **p = realloc(mod_tbs, cap * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		mod_tbs = p;
+		cap_mod_tbs = cap;
+	}
+	info = calloc(1, sizeof(*info));
 	if (!info)
-		return;
+		return NULL;
 	info->vaddr = vaddr;
 	info->ninsns = n;
-	if (!(vaddr >> 63))
-		info->cls = CLS_USER;
-	else if (vaddr >= mod_lo && vaddr < mod_hi)
-		info->cls = CLS_MODULE;
-	else
-		info->cls = CLS_KERNEL;
-	if (info->cls == CLS_MODULE) {
-		pthread_mutex_lock(&lock);
-		if (n_mod_tbs == cap_mod_tbs) {
-			size_t cap = cap_mod_tbs ? 2 * cap_mod_tbs : 4096;
-			struct tb_info **p = realloc(mod_tbs, cap * sizeof(*p));
+	mod_tbs[n_mod_tbs++] = info;
+	return info;
+}
 
-			if (!p) {
-				pthread_mutex_unlock(&lock);
-				free(info);
-				return;
-			}
-			mod_tbs = p;
-			cap_mod_tbs = cap;
-		}
-		mod_tbs[n_mod_tbs++] = info;
+static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
+{
+	size_t n = qemu_plugin_tb_n_insns(tb), i;
+	uint64_t vaddr = qemu_plugin_tb_vaddr(tb);
+	struct tb_info *info;
+	void *udata;
+
+	(void)id;
+	if (vaddr >> 63 && vaddr >= mod_lo && vaddr < mod_hi) {
+		pthread_mutex_lock(&lock);
+		info = mod_tb(vaddr, n);
 		pthread_mutex_unlock(&lock);
+		if (!info)
+			return;
+		udata = (void *)((uintptr_t)info | TB_MODULE);
+	} else {
+		udata = tb_udata(vaddr >> 63 ? CLS_KERNEL : CLS_USER, n);
 	}
 	qemu_plugin_register_vcpu_tb_exec_cb(tb, tb_exec, QEMU_PLUGIN_CB_NO_REGS,
-					     info);
-	if (info->cls != CLS_USER)
+					     udata);
+	if (vaddr >> 63)
 		return;
 	for (i = 0; i < n; i++) {
 		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
@@ -266,7 +319,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id,
 	}
 	nvcpus = info->system.max_vcpus;
 	counts = calloc(nvcpus, sizeof(*counts));
-	if (!counts)
+	base = calloc(nvcpus, sizeof(*base));
+	if (!counts || !base)
 		return -1;
 	qemu_plugin_register_vcpu_tb_trans_cb(id, tb_trans);
 	qemu_plugin_register_atexit_cb(id, at_exit, NULL);
