@@ -348,8 +348,7 @@ FATAL='BUG:|WARNING:|Oops|Objects remaining|general protection|Call Trace|list_a
 # no_console_suspend).  No driver code runs between those two lines:
 # the devices' callbacks, noirq included, have run, the other CPUs go
 # offline, and the sleep and the wake-up are the firmware's and QEMU's
-# (seen in CI on 6.1, in about one S3 cycle of a hundred there, never in
-# 190 cycles here on a busy host).  qemu-reset.log has the CPU state of each reset (-d cpu_reset,
+# (seen once in CI on 6.1, never in 190 cycles here on a busy host).  qemu-reset.log has the CPU state of each reset (-d cpu_reset,
 # "Triple fault" when that is what happened).  Only a run with no kernel
 # report at all qualifies.
 died_in_s3() {
