@@ -359,6 +359,23 @@ died_in_s3() {
 	     /ACPI: PM: Low-level resume complete/ { s = 0 }
 	     END { exit !s }' "$RUNDIR/console.log" 2>/dev/null
 }
+# set_aside SUFFIX WHY: the boot just ended is the emulator's or the
+# firmware's fault: its logs are kept as *-SUFFIX.log, the disk images
+# made afresh, and the caller boots again (its verdict is the run's)
+set_aside() {
+	echo "# $2; the first boot's logs are *-$1.log: booting again on fresh images" |
+		tee -a "$RUNDIR/boot-retry" >&2
+	for f in console tap dmesg host qemu-reset; do
+		[ -f "$RUNDIR/$f.log" ] && mv "$RUNDIR/$f.log" "$RUNDIR/$f-$1.log"
+	done
+	: >"$RUNDIR/tap.log"
+	: >"$RUNDIR/dmesg.log"
+	"$here/topology.sh" "$TOPO" "$RUNDIR" >/dev/null ||
+		die "topology.sh $TOPO could not make fresh images"
+	tap_printed=0
+	host_done=0
+	start=$(date +%s)
+}
 boot_attempts=0
 while :; do
 boot_attempts=$((boot_attempts + 1))
@@ -410,32 +427,12 @@ if [ "$INTERACTIVE" != 1 ] && [ "$boot_attempts" -lt 2 ] && ! complete &&
 fi
 if [ "$INTERACTIVE" != 1 ] && [ "$boot_attempts" -lt 2 ] && ! complete &&
    died_in_s3; then
-	echo "# the guest stopped inside the platform's S3 sleep, after the kernel's last line before it (firmware or emulator; the first boot's logs are *-s3fault1.log): booting again on fresh images" | tee -a "$RUNDIR/boot-retry" >&2
-	for f in console tap dmesg host qemu-reset; do
-		[ -f "$RUNDIR/$f.log" ] && mv "$RUNDIR/$f.log" "$RUNDIR/$f-s3fault1.log"
-	done
-	: >"$RUNDIR/tap.log"
-	: >"$RUNDIR/dmesg.log"
-	"$here/topology.sh" "$TOPO" "$RUNDIR" >/dev/null ||
-		die "topology.sh $TOPO could not make fresh images"
-	tap_printed=0
-	host_done=0
-	start=$(date +%s)
+	set_aside s3fault1 "the guest stopped inside the platform's S3 sleep, after the kernel's last line before it (firmware or emulator)"
 	continue
 fi
 if [ "$INTERACTIVE" != 1 ] && [ "$boot_attempts" -lt 2 ] &&
    rflags=$(impossible_rflags); then
-	echo "# a kernel report shows RFLAGS $rflags, reserved bits set (emulation fault; the first boot's logs are *-emufault1.log): booting again on fresh images" | tee -a "$RUNDIR/boot-retry" >&2
-	for f in console tap dmesg host; do
-		[ -f "$RUNDIR/$f.log" ] && mv "$RUNDIR/$f.log" "$RUNDIR/$f-emufault1.log"
-	done
-	: >"$RUNDIR/tap.log"
-	: >"$RUNDIR/dmesg.log"
-	"$here/topology.sh" "$TOPO" "$RUNDIR" >/dev/null ||
-		die "topology.sh $TOPO could not make fresh images"
-	tap_printed=0
-	host_done=0
-	start=$(date +%s)
+	set_aside emufault1 "a kernel report shows RFLAGS $rflags, reserved bits set (emulation fault)"
 	continue
 fi
 break
