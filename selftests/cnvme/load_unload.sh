@@ -19,11 +19,16 @@ fi
 # load the namespace scan opens each new disk for its partition table,
 # which holds the module for a moment (rmmod: "Module cnvme is in use";
 # the in-kernel driver's disks belong to nvme_core, which nvme pins
-# anyway).  A user that stays 10 s is a leak, and the unload fails.
+# anyway).  The scan may open a disk only after the count was read as
+# zero, so an unload refused as busy is tried again.  A user that stays
+# 10 s is a leak, and the unload fails.
 unload() {
 	n=0
-	while [ "$(cat "/sys/module/$DRIVER/refcnt" 2>/dev/null || echo 0)" -gt 0 ] &&
-	      [ "$n" -lt 100 ]; do
+	while [ "$n" -lt 100 ]; do
+		if [ "$(cat "/sys/module/$DRIVER/refcnt" 2>/dev/null || echo 0)" -eq 0 ] &&
+		   driver_unload 2>/dev/null; then
+			return 0
+		fi
 		sleep 0.1
 		n=$((n + 1))
 	done
