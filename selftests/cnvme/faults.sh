@@ -11,8 +11,9 @@
 # - a lost admin completion: the admin timeout resets the controller,
 #   the command fails and the next one works;
 # - a controller that cannot be enabled again: dead, disks marked dead
-#   (capacity 0), reads end at once, nothing hangs; rebinding brings it
-#   back;
+#   (capacity 0), reads end at once, nothing hangs; an io_uring admin
+#   passthrough command fails with an errno, not with the NVMe status an
+#   earlier command left on its tag; rebinding brings it back;
 # - registers reading all ones (surprise removal) with I/O in flight:
 #   the I/O fails, the controller is dead, nothing hangs; rebind again.
 . "${SELFTESTS:-/selftests}/lib/cnvme.sh"
@@ -21,7 +22,7 @@ cases=("lost I/O completion: Abort, reset, read completes with its data"
 	"fatal status (CSTS.CFS) at a timeout: reset at once, read completes"
 	"lost I/O completions under fio verify: no error"
 	"lost admin completion: reset, the controller works again"
-	"enable keeps failing: controller dead, I/O fails fast, rebind recovers"
+	"enable keeps failing: controller dead, I/O and io_uring passthrough fail fast with an errno, rebind recovers"
 	"registers read all ones with I/O in flight: dead, no hang, rebind recovers")
 tap_plan ${#cases[@]}
 skip_all() {
@@ -122,6 +123,21 @@ lost_admin() {
 tap_check "${cases[3]}" lost_admin
 
 dead() {
+	local before after out=/tmp/uring_status.out upid
+	# On one open /dev/nvmeN (it opens only while the controller is live):
+	# every admin tag used by a command the controller fails (opcode 0xff:
+	# Invalid Command Opcode), so that whichever tag a later command gets
+	# holds an NVMe status from its last use; then, once the controller
+	# is dead, 40 more.
+	wait_state "$ctrl" live 30 || { echo "state $(state) before"; return 1; }
+	"${SELFTESTS:-/selftests}/helpers/uring_status" /dev/"$ctrl" 0xff 300 40 >"$out" 2>&1 &
+	upid=$!
+	for _ in $(seq 300); do grep -q waiting "$out" && break; kill -0 "$upid" 2>/dev/null || break; sleep 0.1; done
+	before=$(grep "^res=" "$out")
+	case $before in
+	"res="[1-9]*" count=300") ;;
+	*) kill "$upid" 2>/dev/null; echo "live controller, opcode 0xff: $(cat "$out") (expected one positive status)"; return 1 ;;
+	esac
 	echo 1000 >"$f/fail_enables"
 	echo 1 >/sys/class/nvme/"$ctrl"/reset_controller 2>/dev/null
 	for _ in $(seq 100); do [ "$(state)" = dead ] && break; sleep 0.1; done
@@ -138,6 +154,16 @@ dead() {
 	fi
 	t=$(($(date +%s) - t0))
 	[ "$t" -le 2 ] || { echo "failing took $t s"; return 1; }
+	# never reaches the controller: the driver's own failure, an errno
+	# other than -EINTR (nothing was cancelled), for every command
+	kill -USR1 "$upid"
+	wait "$upid" || { echo "uring_status on the dead controller: $(cat "$out")"; return 1; }
+	after=$(grep "^res=" "$out" | tail -n +2)
+	case $after in
+	"res=-4 "*) echo "dead controller: $after (-EINTR: a cancellation the command never had)"; return 1 ;;
+	"res=-"[0-9]*" count=40") ;;
+	*) echo "dead controller: $after (before: $before; expected one negative errno)"; return 1 ;;
+	esac
 	rebind || { echo "rebind failed"; return 1; }
 	dd if="$dev" of=/dev/null bs=4096 count=16 iflag=direct 2>&1
 }
