@@ -155,8 +155,14 @@ static int cnvme_uring_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 	rq->cmd_flags |= REQ_FAILFAST_DRIVER;
 	if (uc.timeout_ms)
 		rq->timeout = msecs_to_jiffies(uc.timeout_ms);
+	/*
+	 * What end_io reads, cleared now: a request the driver fails before
+	 * it starts (a dead controller) would report its tag's last command.
+	 */
 	iod = blk_mq_rq_to_pdu(rq);
-	iod->cmd = uc.cmd;
+	iod->status = 0;
+	iod->cancelled = false;
+	iod->result.u64 = 0;
 
 	pdu->bio = NULL;
 	if (uc.addr && uc.data_len) {
@@ -191,7 +197,7 @@ static int cnvme_uring_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 	ret = cnvme_umeta_map(ctrl, ns, &uc, &pdu->meta);
 	if (ret)
 		goto unmap;
-	iod->cmd = uc.cmd;	/* now with the metadata pointer */
+	iod->cmd = uc.cmd;	/* with the metadata pointer: once, here */
 
 	/* (not blk_rq_is_poll(): 6.1's warns on a request without data) */
 	pdu->state = rq->mq_hctx->type == HCTX_TYPE_POLL ?
