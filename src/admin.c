@@ -28,14 +28,7 @@ static blk_status_t cnvme_admin_queue_rq(struct blk_mq_hw_ctx *hctx,
 		     state == CNVME_STATE_DELETING_NOIO))
 		return BLK_STS_IOERR;
 
-	iod->status = 0;
-	iod->cancelled = false;
-	iod->aborted = false;
-	iod->nr_mapped = 0;
-	iod->bvec_len = 0;
-	iod->list = NULL;
-	iod->meta_dma = 0;
-	iod->cmd.common.command_id = cnvme_cid(rq, ++iod->genctr);
+	cnvme_iod_start(rq);
 	if (blk_rq_nr_phys_segments(rq)) {
 		ret = cnvme_map_data(q->ctrl, rq, false);
 		if (ret)

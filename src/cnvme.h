@@ -121,7 +121,13 @@ static inline u16 cnvme_cid(struct request *rq, u8 gen)
 	return (gen & CNVME_CID_GEN_MASK) << CNVME_CID_TAG_BITS | rq->tag;
 }
 
-/* Per-request private data (blk-mq pdu). */
+/*
+ * Per-request private data (blk-mq pdu).  The mapping fields (bvec_len,
+ * nr_mapped, sgl, list, meta_dma) are zero whenever the request holds no
+ * mapping: blk-mq allocates the pdus zeroed, a failed mapping undoes
+ * itself and cnvme_unmap_data() zeroes what it releases.  So starting a
+ * request (cnvme_iod_start) resets only the per-use status.
+ */
 struct cnvme_iod {
 	struct nvme_command cmd;
 	union nvme_result result;
@@ -131,7 +137,6 @@ struct cnvme_iod {
 	u8 retries;
 	u8 genctr;		/* uses of the tag; never reset */
 	bool aborted;		/* an Abort was sent for it */
-	bool use_sgl;
 	bool small_list;	/* list came from the small pool */
 	u16 nr_mapped;		/* DMA-mapped sg entries, 0 if none */
 	dma_addr_t bvec_dma;	/* single-segment fast path */
@@ -142,6 +147,20 @@ struct cnvme_iod {
 	unsigned int meta_len;
 	struct scatterlist *sgl;
 };
+
+/*
+ * A new use of the request: clear its status and give its command the
+ * next command identifier.  Admin and I/O queues alike.
+ */
+static inline void cnvme_iod_start(struct request *rq)
+{
+	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
+
+	iod->status = 0;
+	iod->cancelled = false;
+	iod->aborted = false;
+	iod->cmd.common.command_id = cnvme_cid(rq, ++iod->genctr);
+}
 
 /* Namespace identifiers (Identify Namespace and its descriptor list). */
 struct cnvme_ns_ids {
@@ -566,10 +585,39 @@ int cnvme_queue_alloc(struct cnvme_ctrl *ctrl, struct cnvme_queue *q,
 		      u16 qid, u16 depth, u16 cq_depth);
 void cnvme_queue_free(struct cnvme_queue *q);
 void cnvme_queue_reset(struct cnvme_queue *q);
-void cnvme_sq_copy(struct cnvme_queue *q, struct nvme_command *cmd);
-void cnvme_sq_ring(struct cnvme_queue *q, bool last);
 void cnvme_submit_cmd(struct cnvme_queue *q, struct nvme_command *cmd);
 int cnvme_process_cq(struct cnvme_queue *q, struct io_comp_batch *iob);
+
+/* Copy one command into the next SQ slot; the caller holds sq_lock. */
+static __always_inline void cnvme_sq_copy(struct cnvme_queue *q,
+					  struct nvme_command *cmd)
+{
+	memcpy(&q->sqes[q->sq_tail], cmd, sizeof(*cmd));
+	if (++q->sq_tail == q->depth)
+		q->sq_tail = 0;
+}
+
+/*
+ * Ring the tail doorbell for what was copied since the last ring.  With
+ * @last false the ring is put off (blk-mq promises a later ->commit_rqs
+ * or a last request), unless the SQ would fill up first.
+ */
+static __always_inline void cnvme_sq_ring(struct cnvme_queue *q, bool last)
+{
+	if (!last) {
+		u16 next = q->sq_tail + 1;
+
+		if (next == q->depth)
+			next = 0;
+		if (next != q->last_sq_tail)
+			return;
+	}
+	if (q->sq_tail == q->last_sq_tail)
+		return;
+	if (cnvme_dbbuf_update(q->sq_tail, q->dbbuf_sq_db, q->dbbuf_sq_ei))
+		writel(q->sq_tail, q->sq_db);
+	q->last_sq_tail = q->sq_tail;
+}
 
 /* A new entry at the CQ head; lockless callers may see a stale answer. */
 static inline bool cnvme_cqe_pending(struct cnvme_queue *q)
@@ -623,7 +671,6 @@ void cnvme_io_resubmit_rerouted(struct cnvme_ctrl *ctrl);
 void cnvme_io_tagset_free(struct cnvme_ctrl *ctrl);
 bool cnvme_cancel_rq(struct request *rq, void *data);
 int cnvme_poll_cq(struct cnvme_queue *nq, struct io_comp_batch *iob);
-void cnvme_release_rq(struct cnvme_ctrl *ctrl, struct request *rq);
 
 /* ns.c */
 struct hd_geometry;
@@ -683,10 +730,36 @@ long cnvme_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 long cnvme_ns_ioctl(struct cnvme_ns *ns, unsigned int cmd, void __user *argp,
 		    bool partition, bool open_for_write);
 struct cnvme_umeta;
-int cnvme_umeta_map(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
-		    struct cnvme_user_cmd *uc, struct cnvme_umeta **out);
-void cnvme_umeta_unmap(struct cnvme_umeta *m);
-int cnvme_umeta_done(struct cnvme_umeta *m, int status);
+int __cnvme_umeta_map(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
+		      struct cnvme_user_cmd *uc, struct cnvme_umeta **out);
+void __cnvme_umeta_unmap(struct cnvme_umeta *m);
+int __cnvme_umeta_done(struct cnvme_umeta *m, int status);
+
+/*
+ * User metadata: the calls for a command without any (no buffer given,
+ * none the namespace's format moves), nearly every one, return here.
+ */
+static inline int cnvme_umeta_map(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
+				  struct cnvme_user_cmd *uc,
+				  struct cnvme_umeta **out)
+{
+	if (!uc->metadata && !(ns && ns->meta_separate)) {
+		*out = NULL;
+		return 0;
+	}
+	return __cnvme_umeta_map(ctrl, ns, uc, out);
+}
+
+static inline void cnvme_umeta_unmap(struct cnvme_umeta *m)
+{
+	if (m)
+		__cnvme_umeta_unmap(m);
+}
+
+static inline int cnvme_umeta_done(struct cnvme_umeta *m, int status)
+{
+	return m ? __cnvme_umeta_done(m, status) : 0;
+}
 
 /* aen.c */
 void cnvme_aen_start(struct cnvme_ctrl *ctrl);

@@ -12,6 +12,7 @@
 
 #include "cnvme.h"
 #include "compat.h"
+#include "dma.h"
 
 #define CNVME_SG_BYTES	(CNVME_MAX_SEGMENTS * sizeof(struct scatterlist))
 
@@ -88,28 +89,6 @@ static void cnvme_free_list(struct cnvme_ctrl *ctrl, struct cnvme_iod *iod)
 }
 
 /*
- * The fast path: one segment spanning at most two controller pages needs
- * neither a scatterlist nor a PRP list.
- */
-static blk_status_t cnvme_map_one_bvec(struct cnvme_ctrl *ctrl,
-				       struct request *rq, struct bio_vec *bv)
-{
-	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
-	unsigned int first = CNVME_CTRL_PAGE_SIZE -
-			     (bv->bv_offset & (CNVME_CTRL_PAGE_SIZE - 1));
-
-	iod->bvec_dma = dma_map_bvec(&ctrl->pdev->dev, bv, rq_dma_dir(rq), 0);
-	if (dma_mapping_error(&ctrl->pdev->dev, iod->bvec_dma))
-		return BLK_STS_RESOURCE;
-	iod->bvec_len = bv->bv_len;
-	iod->cmd.rw.dptr.prp1 = cpu_to_le64(iod->bvec_dma);
-	iod->cmd.rw.dptr.prp2 = 0;
-	if (bv->bv_len > first)
-		iod->cmd.rw.dptr.prp2 = cpu_to_le64(iod->bvec_dma + first);
-	return BLK_STS_OK;
-}
-
-/*
  * One segment too long for two PRPs, as one SGL data block in the command
  * itself: no list for the controller to fetch.
  */
@@ -124,7 +103,6 @@ static blk_status_t cnvme_map_one_bvec_sgl(struct cnvme_ctrl *ctrl,
 	if (dma_mapping_error(&ctrl->pdev->dev, iod->bvec_dma))
 		return BLK_STS_RESOURCE;
 	iod->bvec_len = bv->bv_len;
-	iod->use_sgl = true;
 	iod->cmd.common.flags |= NVME_CMD_SGL_METABUF;
 	d->addr = cpu_to_le64(iod->bvec_dma);
 	d->length = cpu_to_le32(bv->bv_len);
@@ -297,8 +275,7 @@ blk_status_t cnvme_map_data(struct cnvme_ctrl *ctrl, struct request *rq,
 		goto free_sgl;
 	}
 	iod->nr_mapped = nents;
-	iod->use_sgl = sgl_ok && cnvme_want_sgl(ctrl, rq);
-	if (iod->use_sgl)
+	if (sgl_ok && cnvme_want_sgl(ctrl, rq))
 		ret = cnvme_setup_sgls(ctrl, rq, mapped);
 	else
 		ret = cnvme_setup_prps(ctrl, rq, mapped);
@@ -328,23 +305,26 @@ void cnvme_unmap_data(struct cnvme_ctrl *ctrl, struct request *rq)
 	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
 	struct device *dev = &ctrl->pdev->dev;
 
-	if (iod->meta_dma) {
-		dma_unmap_page(dev, iod->meta_dma, iod->meta_len,
-			       rq_dma_dir(rq));
-		iod->meta_dma = 0;
-	}
 	if (iod->bvec_len) {
+		/* the single-segment path holds no list and no scatterlist */
 		dma_unmap_page(dev, iod->bvec_dma, iod->bvec_len,
 			       rq_dma_dir(rq));
 		iod->bvec_len = 0;
+	} else {
+		cnvme_free_list(ctrl, iod);
+		if (iod->nr_mapped) {
+			dma_unmap_sg(dev, iod->sgl, iod->nr_mapped,
+				     rq_dma_dir(rq));
+			iod->nr_mapped = 0;
+		}
+		if (iod->sgl) {
+			mempool_free(iod->sgl, ctrl->sg_pool);
+			iod->sgl = NULL;
+		}
 	}
-	cnvme_free_list(ctrl, iod);
-	if (iod->nr_mapped) {
-		dma_unmap_sg(dev, iod->sgl, iod->nr_mapped, rq_dma_dir(rq));
-		iod->nr_mapped = 0;
-	}
-	if (iod->sgl) {
-		mempool_free(iod->sgl, ctrl->sg_pool);
-		iod->sgl = NULL;
+	if (unlikely(iod->meta_dma)) {
+		dma_unmap_page(dev, iod->meta_dma, iod->meta_len,
+			       rq_dma_dir(rq));
+		iod->meta_dma = 0;
 	}
 }

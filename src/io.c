@@ -12,6 +12,7 @@
 
 #include "cnvme.h"
 #include "compat.h"
+#include "dma.h"
 
 /* Write Zeroes: deallocate the blocks (CDW12 bit 25) */
 #define CNVME_WZ_DEAC	BIT(9)
@@ -21,8 +22,28 @@ static inline u64 cnvme_sect_to_lba(struct cnvme_ns *ns, sector_t sector)
 	return sector >> (ns->lba_shift - SECTOR_SHIFT);
 }
 
-static void cnvme_setup_rw(struct cnvme_ns *ns, struct request *rq,
-			   struct nvme_command *cmd)
+/*
+ * Zero a command with eight plain stores: gcc makes memset() a string
+ * instruction (rep stos) with its own setup here.
+ */
+static inline void cnvme_cmd_zero(struct nvme_command *cmd)
+{
+	u64 *w = (u64 *)cmd;
+
+	BUILD_BUG_ON(sizeof(*cmd) != 8 * sizeof(u64));
+	w[0] = 0;
+	w[1] = 0;
+	w[2] = 0;
+	w[3] = 0;
+	w[4] = 0;
+	w[5] = 0;
+	w[6] = 0;
+	w[7] = 0;
+}
+
+static __always_inline void cnvme_setup_rw(struct cnvme_ns *ns,
+					   struct request *rq,
+					   struct nvme_command *cmd)
 {
 	u16 control = 0;
 	u32 dsmgmt = 0;
@@ -115,27 +136,15 @@ static void cnvme_setup_write_zeroes(struct cnvme_ns *ns, struct request *rq,
 	cmd->write_zeroes.control = cpu_to_le16(control);
 }
 
-static void cnvme_reset_iod(struct cnvme_iod *iod)
-{
-	iod->status = 0;
-	iod->cancelled = false;
-	iod->aborted = false;
-	iod->use_sgl = false;
-	iod->nr_mapped = 0;
-	iod->bvec_len = 0;
-	iod->list = NULL;
-	iod->meta_dma = 0;
-	iod->sgl = NULL;
-	iod->mpath_counted = false;
-}
-
 /* Build the command for @rq and map its data; starts the request. */
-static blk_status_t cnvme_prep_rq(struct cnvme_queue *nq, struct request *rq)
+static __always_inline blk_status_t
+cnvme_prep_rq(struct cnvme_queue *nq, struct request *rq)
 {
 	struct cnvme_ns *ns = rq->q->queuedata;
 	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
 	struct nvme_command *cmd = &iod->cmd;
 	blk_status_t ret = BLK_STS_OK;
+	bool data = false;
 
 	if (unlikely(!READ_ONCE(nq->live))) {
 		enum cnvme_state state = cnvme_state(nq->ctrl);
@@ -148,7 +157,6 @@ static blk_status_t cnvme_prep_rq(struct cnvme_queue *nq, struct request *rq)
 		return BLK_STS_RESOURCE;
 	}
 
-	cnvme_reset_iod(iod);
 	if (!(rq->rq_flags & RQF_DONTPREP)) {
 		iod->retries = 0;
 		rq->rq_flags |= RQF_DONTPREP;
@@ -157,8 +165,9 @@ static blk_status_t cnvme_prep_rq(struct cnvme_queue *nq, struct request *rq)
 	switch (req_op(rq)) {
 	case REQ_OP_READ:
 	case REQ_OP_WRITE:
-		memset(cmd, 0, sizeof(*cmd));
+		cnvme_cmd_zero(cmd);
 		cnvme_setup_rw(ns, rq, cmd);
+		data = true;
 		break;
 	case REQ_OP_FLUSH:
 		memset(cmd, 0, sizeof(*cmd));
@@ -176,6 +185,7 @@ static blk_status_t cnvme_prep_rq(struct cnvme_queue *nq, struct request *rq)
 	case REQ_OP_DRV_IN:
 	case REQ_OP_DRV_OUT:
 		/* passthrough: the submitter built the command */
+		data = true;
 		break;
 	default:
 		return BLK_STS_NOTSUPP;
@@ -183,11 +193,10 @@ static blk_status_t cnvme_prep_rq(struct cnvme_queue *nq, struct request *rq)
 	if (ret)
 		goto fail;
 
-	cmd->common.command_id = cnvme_cid(rq, ++iod->genctr);
-	if (blk_rq_nr_phys_segments(rq) &&
-	    (req_op(rq) == REQ_OP_READ || req_op(rq) == REQ_OP_WRITE ||
-	     blk_rq_is_passthrough(rq))) {
-		ret = cnvme_map_data(nq->ctrl, rq, true);
+	cnvme_iod_start(rq);
+	/* (a discard's segments are its ranges, mapped as a list above) */
+	if (data && blk_rq_nr_phys_segments(rq)) {
+		ret = cnvme_map_io(nq->ctrl, rq);
 		if (ret)
 			goto fail;
 	}
@@ -219,7 +228,6 @@ static blk_status_t cnvme_fail_path(struct request *rq)
 {
 	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
 
-	cnvme_reset_iod(iod);
 	/* DNR: no retry on this controller, straight to another path */
 	iod->status = NVME_SC_HOST_PATH_ERROR | NVME_STATUS_DNR;
 	iod->cancelled = true;
@@ -244,7 +252,7 @@ static blk_status_t cnvme_reroute(struct cnvme_ctrl *ctrl, struct request *rq)
 	unsigned long flags;
 	struct bio *bio;
 
-	cnvme_reset_iod(iod);
+	iod->status = 0;
 	iod->cancelled = true;
 	spin_lock_irqsave(&ctrl->reroute_lock, flags);
 	if (blk_rq_is_passthrough(rq) || !rq->bio ||
@@ -308,8 +316,8 @@ static void cnvme_commit_rqs(struct blk_mq_hw_ctx *hctx)
 }
 
 /* Copy a prepared list into the SQ and ring the doorbell once. */
-static void cnvme_submit_list(struct cnvme_queue *nq,
-			      struct cnvme_rq_list *list)
+static __always_inline void cnvme_submit_list(struct cnvme_queue *nq,
+					      struct cnvme_rq_list *list)
 {
 	struct request *rq;
 
@@ -415,21 +423,6 @@ static void cnvme_log_error(struct cnvme_ns *ns, struct request *rq,
 			   blk_rq_bytes(rq) >> ns->lba_shift,
 			   iod->status & ~NVME_STATUS_DNR,
 			   iod->status & NVME_STATUS_DNR ? " (DNR)" : "");
-}
-
-/*
- * What a request holds while the controller has it: its DMA mappings and
- * lists, and its place in the multipath count.  Both completion paths.
- */
-void cnvme_release_rq(struct cnvme_ctrl *ctrl, struct request *rq)
-{
-	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
-
-	cnvme_unmap_data(ctrl, rq);
-	if (iod->mpath_counted) {
-		atomic_dec(&ctrl->nr_active);
-		iod->mpath_counted = false;
-	}
 }
 
 static void cnvme_complete_rq(struct request *rq)

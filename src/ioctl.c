@@ -69,8 +69,8 @@ static u32 cnvme_umeta_need(struct cnvme_ns *ns, const struct nvme_command *c)
 	return ((cdw12 & 0xffff) + 1) * ns->ms;
 }
 
-int cnvme_umeta_map(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
-		    struct cnvme_user_cmd *uc, struct cnvme_umeta **out)
+int __cnvme_umeta_map(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
+		      struct cnvme_user_cmd *uc, struct cnvme_umeta **out)
 {
 	struct device *dev = &ctrl->pdev->dev;
 	u32 need = cnvme_umeta_need(ns, &uc->cmd);
@@ -133,9 +133,9 @@ free:
  * at completion, while the request still holds the device: its CQE is
  * posted later, from task work, when the device may be gone.
  */
-void cnvme_umeta_unmap(struct cnvme_umeta *m)
+void __cnvme_umeta_unmap(struct cnvme_umeta *m)
 {
-	if (!m || !m->mapped)
+	if (!m->mapped)
 		return;
 	dma_unmap_single(m->dev, m->dma, m->len,
 			 m->write ? DMA_TO_DEVICE : DMA_FROM_DEVICE);
@@ -147,13 +147,11 @@ void cnvme_umeta_unmap(struct cnvme_umeta *m)
  * 0, copy the metadata out (-EFAULT if that fails).  Runs in the
  * submitter's context.
  */
-int cnvme_umeta_done(struct cnvme_umeta *m, int status)
+int __cnvme_umeta_done(struct cnvme_umeta *m, int status)
 {
 	int ret = 0;
 
-	if (!m)
-		return 0;
-	cnvme_umeta_unmap(m);
+	__cnvme_umeta_unmap(m);
 	if (!status && !m->write && copy_to_user(m->ubuf, m->buf, m->len))
 		ret = -EFAULT;
 	kfree(m->buf);
@@ -266,11 +264,17 @@ int cnvme_parse_user_cmd(struct cnvme_ns *ns, const struct cnvme_uring_cmd *c,
 	if (ret)
 		return ret;
 
-	memset(uc, 0, sizeof(*uc));
+	/* every field written, none zeroed twice: the io_uring path runs it */
+	BUILD_BUG_ON(sizeof(cmd->common) != 64);
 	cmd->common.opcode = c->opcode;
+	cmd->common.flags = 0;
+	cmd->common.command_id = 0;
 	cmd->common.nsid = cpu_to_le32(c->nsid);
 	cmd->common.cdw2[0] = cpu_to_le32(c->cdw2);
 	cmd->common.cdw2[1] = cpu_to_le32(c->cdw3);
+	cmd->common.metadata = 0;
+	cmd->common.dptr.prp1 = 0;
+	cmd->common.dptr.prp2 = 0;
 	cmd->common.cdw10 = cpu_to_le32(c->cdw10);
 	cmd->common.cdw11 = cpu_to_le32(c->cdw11);
 	cmd->common.cdw12 = cpu_to_le32(c->cdw12);
@@ -283,6 +287,7 @@ int cnvme_parse_user_cmd(struct cnvme_ns *ns, const struct cnvme_uring_cmd *c,
 	uc->metadata_len = c->metadata_len;
 	uc->timeout_ms = c->timeout_ms;
 	uc->vec = vec;
+	uc->rescan = false;
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <linux/dma-mapping.h>
 
 #include "cnvme.h"
+#include "dma.h"
 
 static size_t cnvme_sq_bytes(u16 depth)
 {
@@ -84,36 +85,6 @@ void cnvme_queue_reset(struct cnvme_queue *q)
 	memset(q->cqes, 0, cnvme_cq_bytes(q->cq_depth));
 }
 
-/* Copy one command into the next SQ slot; the caller holds sq_lock. */
-void cnvme_sq_copy(struct cnvme_queue *q, struct nvme_command *cmd)
-{
-	memcpy(&q->sqes[q->sq_tail], cmd, sizeof(*cmd));
-	if (++q->sq_tail == q->depth)
-		q->sq_tail = 0;
-}
-
-/*
- * Ring the tail doorbell for what was copied since the last ring.  With
- * @last false the ring is put off (blk-mq promises a later ->commit_rqs
- * or a last request), unless the SQ would fill up first.
- */
-void cnvme_sq_ring(struct cnvme_queue *q, bool last)
-{
-	if (!last) {
-		u16 next = q->sq_tail + 1;
-
-		if (next == q->depth)
-			next = 0;
-		if (next != q->last_sq_tail)
-			return;
-	}
-	if (q->sq_tail == q->last_sq_tail)
-		return;
-	if (cnvme_dbbuf_update(q->sq_tail, q->dbbuf_sq_db, q->dbbuf_sq_ei))
-		writel(q->sq_tail, q->sq_db);
-	q->last_sq_tail = q->sq_tail;
-}
-
 /* Copy one command into the SQ and ring the tail doorbell. */
 void cnvme_submit_cmd(struct cnvme_queue *q, struct nvme_command *cmd)
 {
@@ -125,7 +96,8 @@ void cnvme_submit_cmd(struct cnvme_queue *q, struct nvme_command *cmd)
 	spin_unlock_irqrestore(&q->sq_lock, flags);
 }
 
-static void cnvme_complete_batch(struct io_comp_batch *iob)
+/* End a batch of file system completions; inline in the irq handler. */
+static __always_inline void __cnvme_complete_batch(struct io_comp_batch *iob)
 {
 	struct request *rq;
 
@@ -137,9 +109,49 @@ static void cnvme_complete_batch(struct io_comp_batch *iob)
 	blk_mq_end_request_batch(iob);
 }
 
-static void cnvme_complete_cqe(struct cnvme_queue *q,
-			       struct nvme_completion *cqe,
-			       struct io_comp_batch *iob)
+static void cnvme_complete_batch(struct io_comp_batch *iob)
+{
+	__cnvme_complete_batch(iob);
+}
+
+/*
+ * A completion that names no command in flight here: an invalid command
+ * id, a free tag, or an earlier use of the tag (the controller repeated
+ * itself or answered late).  Logged, never completed: the tag may belong
+ * to another request by now.
+ */
+static noinline __cold void cnvme_cqe_stray(struct cnvme_queue *q,
+					    struct nvme_completion *cqe,
+					    struct request *rq)
+{
+	u16 cid = cqe->command_id;
+	struct cnvme_iod *iod;
+
+	if ((cid & CNVME_CID_TAG_MASK) >= q->depth) {
+		dev_warn_ratelimited(&q->ctrl->pdev->dev,
+				     "queue %u: completion for invalid command id %#x\n",
+				     q->qid, cid);
+		return;
+	}
+	if (!rq) {
+		dev_warn_ratelimited(&q->ctrl->pdev->dev,
+				     "queue %u: completion for unknown command id %u (head %u, phase %u, status %#x)\n",
+				     q->qid, cid, q->cq_head, q->cq_phase,
+				     le16_to_cpu(cqe->status));
+		return;
+	}
+	iod = blk_mq_rq_to_pdu(rq);
+	dev_warn_ratelimited(&q->ctrl->pdev->dev,
+			     "queue %u: stale completion for command id %#x (tag now %#x, %s): ignored\n",
+			     q->qid, cid, iod->cmd.common.command_id,
+			     blk_mq_rq_state(rq) == MQ_RQ_IN_FLIGHT ?
+			     "in flight" : "not in flight");
+}
+
+/* One completion entry: inline in the CQ loop, the rare cases out of line. */
+static __always_inline void cnvme_complete_cqe(struct cnvme_queue *q,
+					       struct nvme_completion *cqe,
+					       struct io_comp_batch *iob)
 {
 	u16 cid = cqe->command_id, tag = cid & CNVME_CID_TAG_MASK;
 	struct cnvme_iod *iod;
@@ -150,35 +162,24 @@ static void cnvme_complete_cqe(struct cnvme_queue *q,
 		return;
 	}
 	if (unlikely(tag >= q->depth)) {
-		dev_warn_ratelimited(&q->ctrl->pdev->dev,
-				     "queue %u: completion for invalid command id %#x\n",
-				     q->qid, cid);
+		cnvme_cqe_stray(q, cqe, NULL);
 		return;
 	}
 	if (unlikely(cnvme_fault_drop_cqe(q, cid)))
 		return;
 	rq = blk_mq_tag_to_rq(cnvme_queue_tags(q), tag);
 	if (unlikely(!rq)) {
-		dev_warn_ratelimited(&q->ctrl->pdev->dev,
-				     "queue %u: completion for unknown command id %u (head %u, phase %u, status %#x)\n",
-				     q->qid, cid, q->cq_head, q->cq_phase,
-				     le16_to_cpu(cqe->status));
+		cnvme_cqe_stray(q, cqe, NULL);
 		return;
 	}
 	iod = blk_mq_rq_to_pdu(rq);
 	/*
-	 * A completion of an earlier use of the tag, or of a command that
-	 * is not in flight (already completed, cancelled, or never sent):
-	 * the controller repeated itself or answered late.  Never complete
-	 * whatever request holds the tag now.
+	 * Only the command in flight behind the tag, with this very command
+	 * id (its generation counter included), may complete.
 	 */
 	if (unlikely(cid != iod->cmd.common.command_id ||
 		     blk_mq_rq_state(rq) != MQ_RQ_IN_FLIGHT)) {
-		dev_warn_ratelimited(&q->ctrl->pdev->dev,
-				     "queue %u: stale completion for command id %#x (tag now %#x, %s): ignored\n",
-				     q->qid, cid, iod->cmd.common.command_id,
-				     blk_mq_rq_state(rq) == MQ_RQ_IN_FLIGHT ?
-				     "in flight" : "not in flight");
+		cnvme_cqe_stray(q, cqe, rq);
 		return;
 	}
 	/*
@@ -233,7 +234,8 @@ static void cnvme_cq_report(struct cnvme_queue *q)
  * check) on nearly every interrupt.  It needs edge interrupts (MSI-X):
  * a level interrupt stays raised while the controller sees entries.
  */
-int cnvme_process_cq(struct cnvme_queue *q, struct io_comp_batch *iob)
+static __always_inline int __cnvme_process_cq(struct cnvme_queue *q,
+					      struct io_comp_batch *iob)
 {
 	int found = 0;
 
@@ -259,15 +261,27 @@ int cnvme_process_cq(struct cnvme_queue *q, struct io_comp_batch *iob)
 	return found;
 }
 
+int cnvme_process_cq(struct cnvme_queue *q, struct io_comp_batch *iob)
+{
+	return __cnvme_process_cq(q, iob);
+}
+
+/*
+ * The interrupt handler: the CQ loop inline, file system completions in
+ * a batch.  Only cnvme_complete_batch is ever put in this batch, so its
+ * body runs here, inline, not through iob.complete.
+ */
 irqreturn_t cnvme_irq(int irq, void *data)
 {
 	struct cnvme_queue *q = data;
 	DEFINE_IO_COMP_BATCH(iob);
 	int found;
 
-	found = cnvme_process_cq(q, q->qid ? &iob : NULL);
+	if (unlikely(!q->qid))
+		return cnvme_process_cq(q, NULL) ? IRQ_HANDLED : IRQ_NONE;
+	found = __cnvme_process_cq(q, &iob);
 	if (iob.complete)
-		iob.complete(&iob);
+		__cnvme_complete_batch(&iob);
 	return found ? IRQ_HANDLED : IRQ_NONE;
 }
 
