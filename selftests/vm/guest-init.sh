@@ -56,6 +56,10 @@ say() { echo "cnvme-init: $*" >/dev/console; }
 echo "$CONSOLE_LOGLEVEL" >/proc/sys/kernel/printk 2>/dev/null
 echo "$HUNG_TASK_SECS" 2>/dev/null >/proc/sys/kernel/hung_task_timeout_secs
 
+# where the kernel's text lies this boot (KASLR): the host's hang snapshot
+# (hang-regs.log) gives bare addresses
+say "kernel _text at $(awk '$3 == "_text" { print $1; exit }' /proc/kallsyms 2>/dev/null)"
+
 tty_raw() { stty -F "$1" 115200 raw -echo 2>/dev/null; }
 tty_raw /dev/ttyS1
 tty_raw /dev/ttyS2

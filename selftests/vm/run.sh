@@ -288,6 +288,21 @@ stream_tap() {
 	tap_printed=$size
 }
 
+# hang_snapshot: the guest ran out of time; before QEMU is killed, its
+# vCPUs' registers, twice a second apart (a RIP that moves is a guest
+# spinning, one that stays is a guest halted or an emulator stuck), go to
+# hang-regs.log, for a hang that left no line in the console
+hang_snapshot() {
+	local i
+	for i in 1 2; do
+		echo "== info registers -a, sample $i"
+		"$here/qmp.py" "$RUNDIR/qmp.sock" \
+			'{"execute": "human-monitor-command", "arguments": {"command-line": "info registers -a"}}' 2>&1 |
+			python3 -c 'import json, sys; print(json.loads(sys.stdin.read()).get("return", ""))' 2>&1
+		sleep 1
+	done >"$RUNDIR/hang-regs.log" 2>&1
+}
+
 # host_requests: a test asks the host for something the guest cannot do
 # (hot removal and re-adding of a device, waking a suspended guest) by
 # writing a line "cnvme-host: <QMP command as JSON>" to the TAP port, or
@@ -407,6 +422,7 @@ else
 		fi
 		sleep 0.5
 	done
+	[ "$timed_out" = 1 ] && hang_snapshot
 	if [ "$timed_out" = 1 ] || [ "$poweroff_hang" = 1 ]; then
 		cleanup
 	fi
@@ -455,7 +471,7 @@ reasons=()
 if [ "$INTERACTIVE" != 1 ]; then
 	complete || {
 		if [ "$timed_out" = 1 ]; then
-			what="guest hung: no end of run after ${TIMEOUT}s, QEMU killed"
+			what="guest hung: no end of run after ${TIMEOUT}s, QEMU killed (vCPU registers in hang-regs.log)"
 		elif grep -q 'Kernel panic' "$RUNDIR/console.log"; then
 			what="guest crashed: $(grep -m1 'Kernel panic' "$RUNDIR/console.log" | sed 's/^\[[^]]*\] *//')"
 		else
