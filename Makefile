@@ -23,6 +23,9 @@
 #                        (INTERACTIVE=1: a shell in the guest instead)
 #   make check           static checks + every kernel x topology x the suite
 #                        (DRIVER=cnvme|nvme|all, KERNELS=, TOPOS=, TESTS=)
+#   make canary          the next mainline (experimental's release
+#                        candidate): built W=1, booted for a few tests;
+#                        make check reports it, never counts it
 #   make debug-kernel    build (once per machine, cached) the debug kernel
 #                        of the sanitizer runs: scripts/debug-kernel.sh
 #   make bench           cnvme against the in-kernel driver, in one VM boot
@@ -43,7 +46,7 @@ CHROOT_ARGS := $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V)) \
 MODBUILD := $(if $(FAULT_INJECT),$(BUILD)/faults,$(BUILD))
 
 .PHONY: all modules deps demo check bench selftests checkpatch sparse \
-	dkms-check debug-kernel install-boot uninstall-boot clean FORCE
+	dkms-check debug-kernel canary install-boot uninstall-boot clean FORCE
 
 all: modules
 
@@ -108,6 +111,9 @@ install-boot:
 
 uninstall-boot:
 	$(ROOT)/scripts/boot-install.sh uninstall
+
+canary: selftests
+	$(ROOT)/scripts/canary.sh
 
 debug-kernel:
 	$(ROOT)/scripts/debug-kernel.sh

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# sid-kernel.sh [--print]
+# sid-kernel.sh [--experimental] [--print]
 #
 # Debian unstable's kernel (mainline, 7.2 as of December 2026) for the
 # VM tests.  Its headers need a newer gcc and glibc than Debian 12 has, so
@@ -19,10 +19,19 @@
 # what unstable ships when this runs (apt-get update each time; a newer
 # kernel replaces the older one).  Prints the kernel's directory.
 # --print: build nothing, print it if there is one (exit 1 if not).
+# --experimental: the same from experimental (a release candidate of the
+# next mainline, 7.3-rc as of December 2026), in a chroot of its own
+# ($CNVME_CACHE/exp): unstable with experimental's packages preferred.
+# It is make check's canary: built for and booted once, never counted.
 set -euo pipefail
 
+suite=unstable name=sid
+if [ "${1:-}" = --experimental ]; then
+	suite=experimental name=exp
+	shift
+fi
 mirror=$("$(dirname "$0")/mirror.sh")
-cache=${CNVME_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cnvme}/sid
+cache=${CNVME_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cnvme}/$name
 root=$cache/root
 
 latest() { # the newest kernel directory with everything in place
@@ -48,17 +57,30 @@ if [ ! -x "$root/usr/bin/apt-get" ] || [ ! -f "$cache/root.done" ]; then
 	! mountpoint -q "$root/proc" || umount "$root/proc"
 	rm -rf --one-file-system "$root" "$cache/root.done"
 	mkdir -p "$cache"
-	debootstrap --variant=minbase sid "$root" "$mirror" >"$cache/debootstrap.log" 2>&1 || {
-		tail -n 20 "$cache/debootstrap.log" >&2
-		exit 1
-	}
+	sid_root=${cache%/*}/sid/root
+	if [ "$suite" = experimental ] && [ -f "${sid_root%/root}/root.done" ]; then
+		# unstable's chroot is the same start, and has gcc already
+		cp -ax "$sid_root" "$root"
+	else
+		debootstrap --variant=minbase sid "$root" "$mirror" >"$cache/debootstrap.log" 2>&1 || {
+			tail -n 20 "$cache/debootstrap.log" >&2
+			exit 1
+		}
+	fi
+	if [ "$suite" = experimental ]; then
+		# experimental's packages first, the rest from unstable
+		echo "deb $mirror experimental main" \
+			>"$root/etc/apt/sources.list.d/experimental.list"
+		echo 'APT::Default-Release "experimental";' \
+			>"$root/etc/apt/apt.conf.d/99experimental"
+	fi
 	touch "$cache/root.done"
 fi
 
 in_root() { chroot "$root" env DEBIAN_FRONTEND=noninteractive LC_ALL=C "$@"; }
 # (the registry may be a snapshot whose unstable Release file is past its
 # Valid-Until date)
-echo "sid-kernel: installing unstable's kernel headers" >&2
+echo "sid-kernel: installing $suite's kernel headers" >&2
 in_root apt-get -o Acquire::Check-Valid-Until=false update -q >"$cache/apt.log" 2>&1 || { tail -n 20 "$cache/apt.log" >&2; exit 1; }
 in_root apt-get install -y -q --no-install-recommends \
 	linux-headers-amd64 make sparse >>"$cache/apt.log" 2>&1 || {
@@ -72,7 +94,7 @@ image=$(in_root apt-cache depends linux-image-amd64 |
 [ -n "$image" ] || { echo "sid-kernel: no image behind linux-image-amd64" >&2; exit 1; }
 release=${image#linux-image-}
 [ -f "$root/lib/modules/$release/build/Makefile" ] || {
-	echo "sid-kernel: headers of $release not installed (unstable is moving?)" >&2
+	echo "sid-kernel: headers of $release not installed ($suite is moving?)" >&2
 	exit 1
 }
 dir=$cache/kernels/$release
@@ -107,7 +129,7 @@ if [ ! -s "$dir/release" ]; then
 	ln -sfn "$root" "$dir/chroot"
 	depmod -b "$dir/modules" "$release"
 	echo "$release" >"$dir/release"
-	# an older unstable kernel is of no more use
+	# an older kernel of the suite is of no more use
 	for old in "$cache"/kernels/*/; do
 		[ "${old%/}" = "$dir" ] || rm -rf "$old"
 	done
