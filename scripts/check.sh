@@ -42,13 +42,15 @@ if [ "${DEBUG_BUILD:-1}" = 1 ] && [ -z "${TESTS:-}" ]; then
 		trap '[ -z "$debug_pid" ] || kill -- -"$debug_pid" 2>/dev/null' EXIT
 	fi
 fi
-if ! make -C "$root" -j"$jobs" modules >"$root/build-modules.log" 2>&1 ||
-   ! make -C "$root" -j"$jobs" modules FAULT_INJECT=1 >>"$root/build-modules.log" 2>&1; then
-	tail -n 40 "$root/build-modules.log"
+# (its log in build/, as everything make check writes)
+mkdir -p "$root/build"
+if ! make -C "$root" -j"$jobs" modules >"$root/build/modules.log" 2>&1 ||
+   ! make -C "$root" -j"$jobs" modules FAULT_INJECT=1 >>"$root/build/modules.log" 2>&1; then
+	tail -n 40 "$root/build/modules.log"
 	echo "0 passed, 1 failed"
 	exit 1
 fi
-rm -f "$root/build-modules.log"
+rm -f "$root/build/modules.log"
 "$root/scripts/build-selftests.sh" "$root/build/selftests" || {
 	echo "0 passed, 1 failed"
 	exit 1
