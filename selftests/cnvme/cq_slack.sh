@@ -11,15 +11,12 @@
 
 tap_plan 4
 
-skip_all() {
-	tap_skip "CQ of 256 for an SQ of 240 (MSI-X)" "$1"
-	tap_skip "fio verify, 239 commands in flight, CQ wrapped 100+ times" "$1"
-	tap_skip "no I/O timeout or missed completion" "$1"
-	tap_skip "default depth: CQ of 1280 for an SQ of 1024" "$1"
-	tap_exit
-}
-[ "$DRIVER" = cnvme ] || skip_all "cnvme's CQ sizing (the in-kernel driver has none)"
-need_data_topology || skip_all "needs a namespace that stores data (TOPO=file)"
+cases=("CQ of 256 for an SQ of 240 (MSI-X)"
+	"fio verify, 239 commands in flight, CQ wrapped 100+ times"
+	"no I/O timeout or missed completion"
+	"default depth: CQ of 1280 for an SQ of 1024")
+[ "$DRIVER" = cnvme ] || tap_skip_all "cnvme's CQ sizing (the in-kernel driver has none)" "${cases[@]}"
+need_data_topology || tap_skip_all "needs a namespace that stores data (TOPO=file)" "${cases[@]}"
 
 # the depths the driver logged for its I/O queues at the last load
 last_depths() {

@@ -25,21 +25,17 @@ cases=("lost I/O completion: Abort, reset, read completes with its data"
 	"enable keeps failing: controller dead, I/O and io_uring passthrough fail fast with an errno, rebind recovers"
 	"registers read all ones with I/O in flight: dead, no hang, rebind recovers")
 tap_plan ${#cases[@]}
-skip_all() {
-	for c in "${cases[@]}"; do tap_skip "$c" "$1"; done
-	tap_exit
-}
-[ "$DRIVER" = cnvme ] || skip_all "fault points exist only in cnvme"
-need_data_topology || skip_all "needs a namespace that stores data (TOPO=file)"
+[ "$DRIVER" = cnvme ] || tap_skip_all "fault points exist only in cnvme" "${cases[@]}"
+need_data_topology || tap_skip_all "needs a namespace that stores data (TOPO=file)" "${cases[@]}"
 grep -q " /sys/kernel/debug debugfs" /proc/mounts ||
 	mount -t debugfs none /sys/kernel/debug
 [ -d /sys/kernel/debug/cnvme ] ||
-	skip_all "this cnvme has no fault points (build with FAULT_INJECT=1, run with VARIANT=faults)"
-driver_reload io_timeout=3 admin_timeout=5 || skip_all "reload with short timeouts failed"
+	tap_skip_all "this cnvme has no fault points (build with FAULT_INJECT=1, run with VARIANT=faults)" "${cases[@]}"
+driver_reload io_timeout=3 admin_timeout=5 || tap_skip_all "reload with short timeouts failed" "${cases[@]}"
 ctrl=$(ctrl_names | head -n 1)
 f=/sys/kernel/debug/cnvme/$ctrl
 pci=$(basename "$(readlink -f /sys/class/nvme/"$ctrl"/device)")
-dev=$(wait_ns_dev 1 30) || skip_all "no namespace 1"
+dev=$(wait_ns_dev 1 30) || tap_skip_all "no namespace 1" "${cases[@]}"
 
 state() { cat /sys/class/nvme/"$ctrl"/state; }
 rebind() {

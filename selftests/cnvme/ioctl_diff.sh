@@ -21,16 +21,12 @@ mkdir -p "$out"
 mapfile -t cases < <("$edges" -l 2>&1 | awk '/^---/ { f = 1; next } f { print $NF }')
 tap_plan $((${#cases[@]} + 2))
 
-skip_all() {
-	for c in "${cases[@]}"; do tap_skip "$c" "$1"; done
-	tap_skip "self-assertions on cnvme" "$1"
-	tap_skip "self-assertions on the in-kernel driver" "$1"
-	tap_exit
-}
+names=("${cases[@]}" "self-assertions on cnvme"
+	"self-assertions on the in-kernel driver")
 [ ${#cases[@]} -gt 0 ] || { tap_fail "ioctl_edges -l lists no case"; tap_exit; }
 case $TOPO in
 file | three) ;;
-*) skip_all "runs on the file and three topologies (one and three namespaces)" ;;
+*) tap_skip_all "runs on the file and three topologies (one and three namespaces)" "${names[@]}" ;;
 esac
 
 # One MBR partition (blocks 2048-10239 of 512 bytes) on namespace 1 for
@@ -71,7 +67,7 @@ run_edges() {
 	echo $? >"$out/$1.rc"
 }
 
-diff_drivers run_edges || skip_all "$DIFF_SKIP"
+diff_drivers run_edges || tap_skip_all "$DIFF_SKIP" "${names[@]}"
 if dev1=$(wait_ns_dev 1 30); then
 	part_table "$dev1" 0 || log "cannot wipe the partition table of $dev1"
 fi

@@ -89,12 +89,10 @@ run_all() {
 }
 
 tap_plan ${#cmds[@]}
-skip_all() {
-	for c in "${cmds[@]}"; do tap_skip "${c%%|*}" "$1"; done
-	tap_exit
-}
-need_data_topology || skip_all "needs a namespace that stores data (TOPO=file)"
-diff_drivers run_all || skip_all "$DIFF_SKIP"
+names=()
+for c in "${cmds[@]}"; do names+=("${c%%|*}"); done
+need_data_topology || tap_skip_all "needs a namespace that stores data (TOPO=file)" "${names[@]}"
+diff_drivers run_all || tap_skip_all "$DIFF_SKIP" "${names[@]}"
 
 for c in "${cmds[@]}"; do
 	name=${c%%|*}

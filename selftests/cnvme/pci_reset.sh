@@ -9,17 +9,13 @@
 cases=("function reset while idle" "5 function resets under fio verify"
 	"fio verify clean across function resets")
 tap_plan ${#cases[@]}
-skip_all() {
-	for c in "${cases[@]}"; do tap_skip "$c" "$1"; done
-	tap_exit
-}
-need_data_topology || skip_all "needs a namespace that stores data (TOPO=file)"
+need_data_topology || tap_skip_all "needs a namespace that stores data (TOPO=file)" "${cases[@]}"
 ctrl=$(ctrl_names | head -n 1)
 pci=$(basename "$(readlink -f /sys/class/nvme/"$ctrl"/device)")
 r=/sys/bus/pci/devices/$pci/reset
-[ -w "$r" ] || skip_all "$pci has no reset method"
+[ -w "$r" ] || tap_skip_all "$pci has no reset method" "${cases[@]}"
 log "reset methods of $pci: $(cat /sys/bus/pci/devices/"$pci"/reset_method 2>&1)"
-dev=$(wait_ns_dev 1 30) || skip_all "no namespace 1"
+dev=$(wait_ns_dev 1 30) || tap_skip_all "no namespace 1" "${cases[@]}"
 
 freset() {
 	echo 1 >"$r" || { echo "reset of $pci failed"; return 1; }

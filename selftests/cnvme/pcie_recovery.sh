@@ -19,14 +19,10 @@ cases=("AER fatal error under fio: recovered, controller live"
 	"hot removal under fio: removed, fio ends, no hang"
 	"re-added: controller back, data intact")
 tap_plan ${#cases[@]}
-skip_all() {
-	for c in "${cases[@]}"; do tap_skip "$c" "$1"; done
-	tap_exit
-}
-[ "$TOPO" = pcie ] || skip_all "needs the pcie topology (q35, root port)"
+[ "$TOPO" = pcie ] || tap_skip_all "needs the pcie topology (q35, root port)" "${cases[@]}"
 ctrl=$(ctrl_names | head -n 1)
 pci=$(basename "$(readlink -f /sys/class/nvme/"$ctrl"/device)")
-dev=$(wait_ns_dev 1 30) || skip_all "no namespace 1"
+dev=$(wait_ns_dev 1 30) || tap_skip_all "no namespace 1" "${cases[@]}"
 log "controller $ctrl at $pci"
 
 # --- AER -------------------------------------------------------------
