@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# canary.sh: the next mainline before it is released.  Debian
+# canary.sh [--trixie]: the next mainline before it is released.  Debian
 # experimental's newest kernel (a release candidate: 7.3-rc as of
 # December 2026; scripts/sid-kernel.sh --experimental) gets cnvme built
 # for it with W=1 in its chroot, and one VM boot of a few tests: I/O with
@@ -11,18 +11,24 @@
 # break what its release will fix, and the suite's verdict is about the
 # kernels people run.  Exits 0 when all of it passed, 1 otherwise (each
 # step says why), 2 when there is no experimental kernel to try.
+# --trixie: the same for Debian 13's own 6.12 (sid-kernel.sh --trixie),
+# which make check does count.
 # CANARY_TESTS: the boot's tests (default below).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 tests=${CANARY_TESTS:-fio_verify.sh uring_cmd.sh ioctl_diff.sh}
+suite=experimental
+[ "${1:-}" = --trixie ] && suite=trixie
 start=$(date +%s)
-runs=$root/build/runs/canary-$(date +%Y%m%d-%H%M%S)
+runs=$root/build/runs/canary-$suite-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$runs"
-say() { echo "# canary: $*"; }
+label=canary
+[ "$suite" = trixie ] && label="debian 13"
+say() { echo "# $label: $*"; }
 
-if ! dir=$("$root/scripts/sid-kernel.sh" --experimental 2>"$runs/kernel.log"); then
+if ! dir=$("$root/scripts/sid-kernel.sh" --"$suite" 2>"$runs/kernel.log"); then
 	tail -n 5 "$runs/kernel.log" | sed 's/^/#   /'
-	say "experimental's kernel could not be set up ($runs/kernel.log)"
+	say "$suite's kernel could not be set up ($runs/kernel.log)"
 	exit 2
 fi
 release=$(cat "$dir/release")

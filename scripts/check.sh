@@ -113,6 +113,17 @@ if [ "${BENCH:-1}" = 1 ] && [ -z "${TESTS:-}" ]; then
 		POINTS='' CHUNK='' KVER='' INSN_IOS=''
 fi
 
+# Debian 13's own kernel (6.12 built with gcc 14), in a trixie chroot:
+# built W=1 and booted for a few tests (scripts/canary.sh --trixie),
+# counted as one test.  TRIXIE=0 skips it.
+if [ "${TRIXIE:-1}" = 1 ] && [ -z "${TESTS:-}" ]; then
+	echo "# Debian 13's kernel"
+	if "$root/scripts/canary.sh" --trixie; then
+		pre_passed=$((pre_passed + 1))
+	else
+		pre_failed=$((pre_failed + 1))
+	fi
+fi
 # The canary: experimental's newest release candidate (7.3-rc now), built
 # W=1 and booted for a few tests (scripts/canary.sh).  Reported, never
 # counted.  CANARY=0 skips it.

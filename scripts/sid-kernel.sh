@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# sid-kernel.sh [--experimental] [--print]
+# sid-kernel.sh [--experimental|--trixie] [--print]
 #
 # Debian unstable's kernel (mainline, 7.2 as of December 2026) for the
 # VM tests.  Its headers need a newer gcc and glibc than Debian 12 has, so
@@ -23,13 +23,15 @@
 # next mainline, 7.3-rc as of December 2026), in a chroot of its own
 # ($CNVME_CACHE/exp): unstable with experimental's packages preferred.
 # It is make check's canary: built for and booted once, never counted.
+# --trixie: Debian 13's own kernel (6.12, built with trixie's gcc 14,
+# which Debian 12 lacks), in a trixie chroot ($CNVME_CACHE/trixie).
 set -euo pipefail
 
-suite=unstable name=sid
-if [ "${1:-}" = --experimental ]; then
-	suite=experimental name=exp
-	shift
-fi
+suite=unstable name=sid base=sid
+case ${1:-} in
+--experimental) suite=experimental name=exp; shift ;;
+--trixie) suite=trixie name=trixie base=trixie; shift ;;
+esac
 mirror=$("$(dirname "$0")/mirror.sh")
 cache=${CNVME_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cnvme}/$name
 root=$cache/root
@@ -52,7 +54,7 @@ command -v debootstrap >/dev/null || { echo "sid-kernel: no debootstrap (make de
 
 start=$(date +%s)
 if [ ! -x "$root/usr/bin/apt-get" ] || [ ! -f "$cache/root.done" ]; then
-	echo "sid-kernel: debootstrap sid from $mirror" >&2
+	echo "sid-kernel: debootstrap $base from $mirror" >&2
 	# never into a mounted /proc (a build that was killed)
 	! mountpoint -q "$root/proc" || umount "$root/proc"
 	rm -rf --one-file-system "$root" "$cache/root.done"
@@ -62,7 +64,7 @@ if [ ! -x "$root/usr/bin/apt-get" ] || [ ! -f "$cache/root.done" ]; then
 		# unstable's chroot is the same start, and has gcc already
 		cp -ax "$sid_root" "$root"
 	else
-		debootstrap --variant=minbase sid "$root" "$mirror" >"$cache/debootstrap.log" 2>&1 || {
+		debootstrap --variant=minbase "$base" "$root" "$mirror" >"$cache/debootstrap.log" 2>&1 || {
 			tail -n 20 "$cache/debootstrap.log" >&2
 			exit 1
 		}
