@@ -422,7 +422,7 @@ else
 		fi
 		sleep 0.5
 	done
-	[ "$timed_out" = 1 ] && hang_snapshot
+	if [ "$timed_out" = 1 ]; then hang_snapshot || true; fi
 	if [ "$timed_out" = 1 ] || [ "$poweroff_hang" = 1 ]; then
 		cleanup
 	fi
