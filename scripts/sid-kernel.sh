@@ -31,6 +31,8 @@ suite=unstable name=sid base=sid
 case ${1:-} in
 --experimental) suite=experimental name=exp; shift ;;
 --trixie) suite=trixie name=trixie base=trixie; shift ;;
+--print | '') ;;
+*) echo "sid-kernel: unknown option $1 (--experimental, --trixie, --print)" >&2; exit 2 ;;
 esac
 mirror=$("$(dirname "$0")/mirror.sh")
 cache=${CNVME_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cnvme}/$name
@@ -99,9 +101,13 @@ release=${image#linux-image-}
 	echo "sid-kernel: headers of $release not installed ($suite is moving?)" >&2
 	exit 1
 }
+# the package's version too: a release candidate's release string
+# (7.3-amd64) stays the same from one rc to the next
+version=$(in_root apt-cache policy "$image" | sed -n 's/^ *Candidate: *//p')
+[ -n "$version" ] || { echo "sid-kernel: no version of $image" >&2; exit 1; }
 dir=$cache/kernels/$release
-if [ ! -s "$dir/release" ]; then
-	echo "sid-kernel: unpacking $image" >&2
+if [ ! -s "$dir/release" ] || [ "$(cat "$dir/version" 2>/dev/null)" != "$version" ]; then
+	echo "sid-kernel: unpacking $image $version" >&2
 	rm -rf "$dir"
 	mkdir -p "$dir/modules" "$root/tmp/deb"
 	# the image package and the ones of the same release it depends on
@@ -130,6 +136,7 @@ if [ ! -s "$dir/release" ]; then
 	done
 	ln -sfn "$root" "$dir/chroot"
 	depmod -b "$dir/modules" "$release"
+	echo "$version" >"$dir/version"
 	echo "$release" >"$dir/release"
 	# an older kernel of the suite is of no more use
 	for old in "$cache"/kernels/*/; do

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The lazily reported CQ head at its tightest: io_queue_depth=240 makes
 # I/O CQs of 256 entries, 16 of them slack, so the head is reported every
