@@ -394,7 +394,7 @@ set_aside() {
 boot_attempts=0
 while :; do
 boot_attempts=$((boot_attempts + 1))
-timed_out=0 poweroff_hang=0 qrc=0
+timed_out=0 poweroff_hang=0 emu_stopped=0 qrc=0
 if [ "$INTERACTIVE" = 1 ] && [ "$TIMEOUT" -eq 0 ]; then
 	"${qemu[@]}" 2>"$RUNDIR/qemu.log" || qrc=$?
 else
@@ -405,10 +405,23 @@ else
 	fi
 	qpid=$!
 	done_at=
+	emu_seen= emu_checked=0
 	while kill -0 "$qpid" 2>/dev/null; do
 		[ "$INTERACTIVE" = 1 ] || stream_tap
 		host_requests
 		now=$(date +%s)
+		# an emulation fault does not end by itself (the guest went
+		# on with a corrupt CPU state and often stops making progress
+		# long before TIMEOUT): once its report is 10 s old, stop
+		if [ "$INTERACTIVE" != 1 ] && [ -z "$emu_seen" ] &&
+		   [ $((now - emu_checked)) -ge 5 ]; then
+			emu_checked=$now
+			! impossible_rflags >/dev/null || emu_seen=$now
+		fi
+		if [ -n "$emu_seen" ] && [ $((now - emu_seen)) -ge 10 ]; then
+			emu_stopped=1
+			break
+		fi
 		if [ -z "$done_at" ] && complete; then
 			done_at=$now
 		fi
@@ -423,7 +436,8 @@ else
 		sleep 0.5
 	done
 	if [ "$timed_out" = 1 ]; then hang_snapshot || true; fi
-	if [ "$timed_out" = 1 ] || [ "$poweroff_hang" = 1 ]; then
+	if [ "$timed_out" = 1 ] || [ "$poweroff_hang" = 1 ] ||
+	   [ "$emu_stopped" = 1 ]; then
 		cleanup
 	fi
 	wait "$qpid" 2>/dev/null || qrc=$?
@@ -472,6 +486,8 @@ if [ "$INTERACTIVE" != 1 ]; then
 	complete || {
 		if [ "$timed_out" = 1 ]; then
 			what="guest hung: no end of run after ${TIMEOUT}s, QEMU killed (vCPU registers in hang-regs.log)"
+		elif [ "$emu_stopped" = 1 ]; then
+			what="emulation fault again (RFLAGS $(impossible_rflags), reserved bits set): QEMU stopped 10 s after the report"
 		elif grep -q 'Kernel panic' "$RUNDIR/console.log"; then
 			what="guest crashed: $(grep -m1 'Kernel panic' "$RUNDIR/console.log" | sed 's/^\[[^]]*\] *//')"
 		else
