@@ -21,7 +21,7 @@ for c in "$root"/selftests/cnvme/*.c "$root"/selftests/cnvme/helpers/*.c; do
 		m32=
 		case $c in *_m32.c) m32=-m32 ;; esac
 		gcc $m32 -static -O2 -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -I"$ksrc/tools/testing/selftests" \
-			-I"$root/uapi" -o "$bin" "$c" -lpthread
+			-o "$bin" "$c" -lpthread
 	fi
 done
 for s in "$root"/selftests/cnvme/*.sh; do

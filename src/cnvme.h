@@ -722,9 +722,9 @@ struct cnvme_user_cmd {
 	bool rescan;		/* set by the command: flush scan_work after */
 };
 
-struct cnvme_uring_cmd;
+struct nvme_uring_cmd;
 void __user *cnvme_user_ptr(u64 addr);
-int cnvme_parse_user_cmd(struct cnvme_ns *ns, const struct cnvme_uring_cmd *c,
+int cnvme_parse_user_cmd(struct cnvme_ns *ns, const struct nvme_uring_cmd *c,
 			 struct cnvme_user_cmd *uc, bool vec);
 long cnvme_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 long cnvme_ns_ioctl(struct cnvme_ns *ns, unsigned int cmd, void __user *argp,
@@ -819,9 +819,6 @@ struct cnvme_ns *cnvme_disk_ns_get(struct gendisk *disk);
 void cnvme_disk_ns_put(struct gendisk *disk, struct cnvme_ns *ns);
 void cnvme_subsys_del(struct cnvme_ctrl *ctrl);
 int cnvme_subsystem_reset(struct cnvme_ctrl *ctrl);
-
-/* uapi_check.c */
-void cnvme_uapi_check(void);
 
 /* identify.c */
 int cnvme_identify_ctrl(struct cnvme_ctrl *ctrl);

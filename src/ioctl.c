@@ -16,7 +16,7 @@
 
 #include "cnvme.h"
 #include "compat.h"
-#include <linux/cnvme_ioctl.h>
+#include <linux/nvme_ioctl.h>
 
 /* A user pointer from a 64-bit field: a 32-bit caller's has 32 bits. */
 void __user *cnvme_user_ptr(u64 addr)
@@ -249,10 +249,10 @@ static int cnvme_check_nsid(struct cnvme_ns *ns, u32 nsid)
 
 /*
  * The three user command structures (32- and 64-bit ioctls, io_uring)
- * share their first 72 bytes, laid out as struct cnvme_uring_cmd: turn
+ * share their first 72 bytes, laid out as struct nvme_uring_cmd: turn
  * them into the command to send.  @ns is NULL for admin commands.
  */
-int cnvme_parse_user_cmd(struct cnvme_ns *ns, const struct cnvme_uring_cmd *c,
+int cnvme_parse_user_cmd(struct cnvme_ns *ns, const struct nvme_uring_cmd *c,
 			 struct cnvme_user_cmd *uc, bool vec)
 {
 	struct nvme_command *cmd = &uc->cmd;
@@ -302,15 +302,15 @@ static int cnvme_user_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 			  bool partition, bool open_for_write)
 {
 	struct cnvme_user_cmd uc;
-	struct cnvme_uring_cmd c;
+	struct nvme_uring_cmd c;
 	u64 result = 0;
 	int ret;
 
-	BUILD_BUG_ON(sizeof(struct cnvme_passthru_cmd) != sizeof(c));
-	BUILD_BUG_ON(offsetof(struct cnvme_passthru_cmd, timeout_ms) !=
-		     offsetof(struct cnvme_uring_cmd, timeout_ms));
-	BUILD_BUG_ON(offsetof(struct cnvme_passthru_cmd64, timeout_ms) !=
-		     offsetof(struct cnvme_uring_cmd, timeout_ms));
+	BUILD_BUG_ON(sizeof(struct nvme_passthru_cmd) != sizeof(c));
+	BUILD_BUG_ON(offsetof(struct nvme_passthru_cmd, timeout_ms) !=
+		     offsetof(struct nvme_uring_cmd, timeout_ms));
+	BUILD_BUG_ON(offsetof(struct nvme_passthru_cmd64, timeout_ms) !=
+		     offsetof(struct nvme_uring_cmd, timeout_ms));
 
 	if (!CNVME_FINE_PERMISSIONS && !capable(CAP_SYS_ADMIN))
 		return -EACCES;
@@ -347,12 +347,12 @@ static int cnvme_user_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 	if (ret < 0)
 		return ret;
 	if (is64) {
-		struct cnvme_passthru_cmd64 __user *u = argp;
+		struct nvme_passthru_cmd64 __user *u = argp;
 
 		if (put_user(result, &u->result))
 			return -EFAULT;
 	} else {
-		struct cnvme_passthru_cmd __user *u = argp;
+		struct nvme_passthru_cmd __user *u = argp;
 
 		if (put_user((u32)result, &u->result))
 			return -EFAULT;
@@ -361,11 +361,11 @@ static int cnvme_user_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 }
 
 /* NVME_IOCTL_SUBMIT_IO: read, write or compare of whole blocks. */
-static int cnvme_submit_io(struct cnvme_ns *ns, struct cnvme_user_io __user *uio,
+static int cnvme_submit_io(struct cnvme_ns *ns, struct nvme_user_io __user *uio,
 			   bool partition, bool open_for_write)
 {
 	struct cnvme_user_cmd uc = { };
-	struct cnvme_user_io io;
+	struct nvme_user_io io;
 	u64 length, meta_len;
 	int ret;
 
@@ -435,25 +435,25 @@ long cnvme_ns_ioctl(struct cnvme_ns *ns, unsigned int cmd, void __user *argp,
 	bool w = open_for_write;
 
 	switch (cmd) {
-	case CNVME_IOCTL_ID:
+	case NVME_IOCTL_ID:
 		force_successful_syscall_return();
 		return ns->nsid;
-	case CNVME_IOCTL_ADMIN_CMD:
+	case NVME_IOCTL_ADMIN_CMD:
 		return cnvme_user_cmd(ctrl, NULL, argp, false, false,
 				      partition, w);
-	case CNVME_IOCTL_ADMIN64_CMD:
+	case NVME_IOCTL_ADMIN64_CMD:
 		return cnvme_user_cmd(ctrl, NULL, argp, true, false,
 				      partition, w);
-	case CNVME_IOCTL_IO_CMD:
+	case NVME_IOCTL_IO_CMD:
 		return cnvme_user_cmd(ctrl, ns, argp, false, false,
 				      partition, w);
-	case CNVME_IOCTL_IO64_CMD:
+	case NVME_IOCTL_IO64_CMD:
 		return cnvme_user_cmd(ctrl, ns, argp, true, false,
 				      partition, w);
-	case CNVME_IOCTL_IO64_CMD_VEC:
+	case NVME_IOCTL_IO64_CMD_VEC:
 		return cnvme_user_cmd(ctrl, ns, argp, true, true,
 				      partition, w);
-	case CNVME_IOCTL_SUBMIT_IO:
+	case NVME_IOCTL_SUBMIT_IO:
 		return cnvme_submit_io(ns, argp, partition, w);
 	default:
 		return -ENOTTY;
@@ -507,23 +507,23 @@ long cnvme_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	void __user *argp = (void __user *)arg;
 
 	switch (cmd) {
-	case CNVME_IOCTL_ADMIN_CMD:
+	case NVME_IOCTL_ADMIN_CMD:
 		return cnvme_user_cmd(ctrl, NULL, argp, false, false, false, w);
-	case CNVME_IOCTL_ADMIN64_CMD:
+	case NVME_IOCTL_ADMIN64_CMD:
 		return cnvme_user_cmd(ctrl, NULL, argp, true, false, false, w);
-	case CNVME_IOCTL_IO_CMD:
+	case NVME_IOCTL_IO_CMD:
 		return cnvme_dev_user_io(ctrl, argp, w);
-	case CNVME_IOCTL_RESET:
+	case NVME_IOCTL_RESET:
 		if (!capable(CAP_SYS_ADMIN))
 			return -EACCES;
 		dev_warn(&ctrl->pdev->dev, "%s: resetting controller\n",
 			 dev_name(&ctrl->dev));
 		return cnvme_reset_sync(ctrl);
-	case CNVME_IOCTL_SUBSYS_RESET:
+	case NVME_IOCTL_SUBSYS_RESET:
 		if (!capable(CAP_SYS_ADMIN))
 			return -EACCES;
 		return cnvme_subsystem_reset(ctrl);
-	case CNVME_IOCTL_RESCAN:
+	case NVME_IOCTL_RESCAN:
 		if (!capable(CAP_SYS_ADMIN))
 			return -EACCES;
 		if (cnvme_state(ctrl) == CNVME_STATE_LIVE && ctrl->tagset_ready)

@@ -157,7 +157,6 @@ static int __init cnvme_init(void)
 {
 	int ret;
 
-	cnvme_uapi_check();
 	if (cnvme_nvme_core_loaded()) {
 		pr_err(CNVME_NAME ": the in-kernel NVMe driver (nvme_core) is loaded; unload it first (rmmod nvme nvme_core) or boot with module_blacklist=nvme,nvme_core\n");
 		return -EBUSY;

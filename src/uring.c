@@ -14,7 +14,7 @@
 
 #include "cnvme.h"
 #include "compat.h"
-#include <linux/cnvme_ioctl.h>
+#include <linux/nvme_ioctl.h>
 
 /*
  * What a command keeps in the io_uring_cmd's private area.  The request
@@ -119,7 +119,7 @@ static int cnvme_uring_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 {
 	struct cnvme_uring_pdu *pdu = cnvme_uring_pdu(ioucmd);
 	struct request_queue *q = ns ? ns->disk->queue : ctrl->admin_q;
-	struct cnvme_uring_cmd c;
+	struct nvme_uring_cmd c;
 	struct cnvme_user_cmd uc;
 	struct cnvme_iod *iod;
 	struct request *rq;
@@ -134,7 +134,7 @@ static int cnvme_uring_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 		return -EACCES;
 
 	/* one snapshot of the SQE, which user space may still be writing */
-	memcpy(&c, cnvme_uring_cmd_payload(ioucmd, struct cnvme_uring_cmd),
+	memcpy(&c, cnvme_uring_cmd_payload(ioucmd, struct nvme_uring_cmd),
 	       sizeof(c));
 	ret = cnvme_parse_user_cmd(ns, &c, &uc, vec);
 	if (ret)
@@ -221,9 +221,9 @@ static int cnvme_ns_uring_cmd_op(struct cnvme_ns *ns,
 				 unsigned int issue_flags)
 {
 	switch (ioucmd->cmd_op) {
-	case CNVME_URING_CMD_IO:
+	case NVME_URING_CMD_IO:
 		return cnvme_uring_cmd(ns->ctrl, ns, ioucmd, issue_flags, false);
-	case CNVME_URING_CMD_IO_VEC:
+	case NVME_URING_CMD_IO_VEC:
 		return cnvme_uring_cmd(ns->ctrl, ns, ioucmd, issue_flags, true);
 	default:
 		return -ENOTTY;
@@ -261,10 +261,10 @@ int cnvme_dev_uring_cmd(struct io_uring_cmd *ioucmd, unsigned int issue_flags)
 	int ret;
 
 	switch (ioucmd->cmd_op) {
-	case CNVME_URING_CMD_ADMIN:
+	case NVME_URING_CMD_ADMIN:
 		vec = false;
 		break;
-	case CNVME_URING_CMD_ADMIN_VEC:
+	case NVME_URING_CMD_ADMIN_VEC:
 		vec = true;
 		break;
 	default:

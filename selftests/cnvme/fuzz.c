@@ -82,7 +82,7 @@
 #include <unistd.h>
 #include <linux/io_uring.h>
 
-#include <linux/cnvme_ioctl.h>
+#include <linux/nvme_ioctl.h>
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define LOAD(x)		__atomic_load_n(&(x), __ATOMIC_SEQ_CST)
@@ -357,7 +357,7 @@ static unsigned char safe_io_op(void)
 	return (unsigned char)pick(ops, ARRAY_SIZE(ops));
 }
 
-static void sanitize(struct cnvme_passthru_cmd64 *c, int route)
+static void sanitize(struct nvme_passthru_cmd64 *c, int route)
 {
 	unsigned int fid;
 
@@ -382,7 +382,7 @@ static bool c2h(unsigned char op)
 }
 
 /* The command's own transfer length, for the controller-to-host ones. */
-static unsigned long long dev_len(const struct cnvme_passthru_cmd64 *c,
+static unsigned long long dev_len(const struct nvme_passthru_cmd64 *c,
 				  int route)
 {
 	unsigned long long numd;
@@ -422,7 +422,7 @@ static unsigned long long dev_len(const struct cnvme_passthru_cmd64 *c,
 }
 
 /* Cut the command so that its own length is at most max bytes. */
-static void cut_len(struct cnvme_passthru_cmd64 *c, int route,
+static void cut_len(struct nvme_passthru_cmd64 *c, int route,
 		    unsigned long long max)
 {
 	unsigned int d = (unsigned int)(max / 4) - 1;
@@ -466,7 +466,7 @@ static void cut_len(struct cnvme_passthru_cmd64 *c, int route,
  * Make a generated command safe to reach the controller (see the header):
  * a controller-to-host transfer never goes past what the driver mapped.
  */
-static void fix_lengths(struct cnvme_passthru_cmd64 *c, int route, bool vec,
+static void fix_lengths(struct nvme_passthru_cmd64 *c, int route, bool vec,
 			int data_kind)
 {
 	unsigned long long l = dev_len(c, route), total = 0, off;
@@ -525,7 +525,7 @@ static void fix_lengths(struct cnvme_passthru_cmd64 *c, int route, bool vec,
 
 /* ---- generating commands ---------------------------------------------- */
 
-static void gen_iovecs(struct cnvme_passthru_cmd64 *c)
+static void gen_iovecs(struct nvme_passthru_cmd64 *c)
 {
 	static const unsigned int counts[] = {
 		0, 1, 1, 1, 2, 3, 4, 8, 16, 128, 1024, 1025, 0xffff,
@@ -557,7 +557,7 @@ static void gen_iovecs(struct cnvme_passthru_cmd64 *c)
  * Fill c for a route.  plausible: fields a real user would send (the
  * command reaches the controller); otherwise anything.
  */
-static int gen_passthru(struct cnvme_passthru_cmd64 *c, int route, bool vec,
+static int gen_passthru(struct nvme_passthru_cmd64 *c, int route, bool vec,
 			bool plausible)
 {
 	int data_kind = rnd_data_kind();
@@ -634,7 +634,7 @@ static int gen_passthru(struct cnvme_passthru_cmd64 *c, int route, bool vec,
 	return data_kind;
 }
 
-static int gen_user_io(struct cnvme_user_io *io, bool plausible)
+static int gen_user_io(struct nvme_user_io *io, bool plausible)
 {
 	static const unsigned int ops[] = { 0x01, 0x02, 0x02, 0x05, 0x00,
 					    0x04, 0x08, 0xff };
@@ -769,10 +769,10 @@ static void open_kmsg(void)
 /* ---- ioctls ------------------------------------------------------------ */
 
 static const unsigned int known_ioctls[] = {
-	CNVME_IOCTL_ID, CNVME_IOCTL_ADMIN_CMD, CNVME_IOCTL_SUBMIT_IO,
-	CNVME_IOCTL_IO_CMD, CNVME_IOCTL_RESET, CNVME_IOCTL_SUBSYS_RESET,
-	CNVME_IOCTL_RESCAN, CNVME_IOCTL_ADMIN64_CMD, CNVME_IOCTL_IO64_CMD,
-	CNVME_IOCTL_IO64_CMD_VEC,
+	NVME_IOCTL_ID, NVME_IOCTL_ADMIN_CMD, NVME_IOCTL_SUBMIT_IO,
+	NVME_IOCTL_IO_CMD, NVME_IOCTL_RESET, NVME_IOCTL_SUBSYS_RESET,
+	NVME_IOCTL_RESCAN, NVME_IOCTL_ADMIN64_CMD, NVME_IOCTL_IO64_CMD,
+	NVME_IOCTL_IO64_CMD_VEC,
 };
 
 static bool is_known(unsigned int cmd)
@@ -840,8 +840,8 @@ static void describe_cmd(struct call_rec *r, const void *p, size_t len)
 
 static void fuzz_ioctl(int fd, int node)
 {
-	struct cnvme_passthru_cmd64 c;
-	struct cnvme_user_io io;
+	struct nvme_passthru_cmd64 c;
+	struct nvme_user_io io;
 	unsigned int cmd;
 	int route, arg_kind, data_kind = P_NULL, i;
 	bool plausible = chance(50), vec;
@@ -854,15 +854,15 @@ static void fuzz_ioctl(int fd, int node)
 		cmd = pick(known_ioctls, ARRAY_SIZE(known_ioctls));
 		/* the admin commands are the ones with the most to say */
 		if (node == N_CTRL && chance(30))
-			cmd = chance(50) ? CNVME_IOCTL_ADMIN_CMD :
-			      CNVME_IOCTL_ADMIN64_CMD;
+			cmd = chance(50) ? NVME_IOCTL_ADMIN_CMD :
+			      NVME_IOCTL_ADMIN64_CMD;
 	} else {
 		cmd = rnd_ioctl_number();
 	}
 	if (reset_like(cmd) && resets_left <= 0)
-		cmd = CNVME_IOCTL_ID;
+		cmd = NVME_IOCTL_ID;
 	if (_IOC_TYPE(cmd) == 'N' && _IOC_NR(cmd) == 0x46 && rescans_left <= 0)
-		cmd = CNVME_IOCTL_ID;
+		cmd = NVME_IOCTL_ID;
 	route = ioctl_route(cmd);
 	vec = _IOC_TYPE(cmd) == 'N' && (_IOC_NR(cmd) == 0x49 ||
 					_IOC_NR(cmd) == 0x81 ||
@@ -877,7 +877,7 @@ static void fuzz_ioctl(int fd, int node)
 		data_kind = gen_passthru(&c, route, vec, plausible);
 		src = &c;
 		size = _IOC_NR(cmd) == 0x41 || _IOC_NR(cmd) == 0x43 ?
-		       sizeof(struct cnvme_passthru_cmd) : sizeof(c);
+		       sizeof(struct nvme_passthru_cmd) : sizeof(c);
 	} else {
 		for (i = 0; i < 128; i += 8)
 			*(unsigned long long *)(ioarg + 1024 + i) = rnd64();
@@ -938,7 +938,7 @@ static void fuzz_ioctl(int fd, int node)
 	if (ret < 0)
 		ret = -errno;
 	end_call(ret);
-	if (ret > 0 && route != R_NONE && cmd != CNVME_IOCTL_ID)
+	if (ret > 0 && route != R_NONE && cmd != NVME_IOCTL_ID)
 		sh->status_hist[ret & (HIST_STATUS - 1)]++;
 
 	/* what must have failed */
@@ -956,7 +956,7 @@ static void fuzz_ioctl(int fd, int node)
 	    c.addr && c.data_len && data_kind == P_KERNEL)
 		anomaly("%s: ioctl %#x opcode %#x with a kernel data pointer returned %ld",
 			node_names[node], cmd, c.opcode, ret);
-	if (cmd == CNVME_IOCTL_ID && node != N_CTRL && ret != (long)nsid &&
+	if (cmd == NVME_IOCTL_ID && node != N_CTRL && ret != (long)nsid &&
 	    ret != -EWOULDBLOCK && ret != -ENODEV)
 		anomaly("%s: NVME_IOCTL_ID returned %ld, nsid is %u",
 			node_names[node], ret, nsid);
@@ -1050,8 +1050,8 @@ static void on_alarm(int sig)
 }
 
 static const unsigned int uring_ops[] = {
-	CNVME_URING_CMD_IO, CNVME_URING_CMD_IO_VEC, CNVME_URING_CMD_ADMIN,
-	CNVME_URING_CMD_ADMIN_VEC,
+	NVME_URING_CMD_IO, NVME_URING_CMD_IO_VEC, NVME_URING_CMD_ADMIN,
+	NVME_URING_CMD_ADMIN_VEC,
 };
 
 #define URING_BATCH 8
@@ -1064,7 +1064,7 @@ static bool fuzz_uring_batch(struct ring *r, int fd, int node)
 	struct call_rec *recs[URING_BATCH];
 	unsigned int n = 1 + rnd(URING_BATCH), i, tail, idx;
 	int got = 0;
-	struct cnvme_passthru_cmd64 c;
+	struct nvme_passthru_cmd64 c;
 	struct itimerval it = { { 0, 0 }, { call_timeout, 0 } };
 	struct itimerval off = { { 0, 0 }, { 0, 0 } };
 	int submitted, ret;
@@ -1086,11 +1086,11 @@ static bool fuzz_uring_batch(struct ring *r, int fd, int node)
 		else
 			op = rnd_ioctl_number();
 		if (node == N_CTRL && chance(50))
-			op = chance(70) ? CNVME_URING_CMD_ADMIN :
-			     CNVME_URING_CMD_ADMIN_VEC;
+			op = chance(70) ? NVME_URING_CMD_ADMIN :
+			     NVME_URING_CMD_ADMIN_VEC;
 		if (reset_like(op) || (_IOC_TYPE(op) == 'N' &&
 				       _IOC_NR(op) == 0x46))
-			op = CNVME_URING_CMD_IO;
+			op = NVME_URING_CMD_IO;
 		route = ioctl_route(op);
 		if (route == R_SUBMIT || route == R_NONE)
 			route = R_IO;
@@ -1119,7 +1119,7 @@ static bool fuzz_uring_batch(struct ring *r, int fd, int node)
 		if (chance(3))
 			sqe->off = rnd64() << 32 | op;
 		if (r->sqe_size == 128)
-			memcpy(sqe->cmd, &c, sizeof(struct cnvme_uring_cmd));
+			memcpy(sqe->cmd, &c, sizeof(struct nvme_uring_cmd));
 		else
 			memcpy(sqe->cmd, &c, 16);
 		r->sq_array[idx] = idx;
@@ -1510,7 +1510,7 @@ static void phase_child(int ph)
 
 static void print_rec(const char *what, const struct call_rec *r)
 {
-	const struct cnvme_passthru_cmd64 *c = (const void *)r->bytes;
+	const struct nvme_passthru_cmd64 *c = (const void *)r->bytes;
 	static const char *const kinds[] = { "ioctl", "io_uring", "sysfs" };
 
 	if (r->kind == 2) {

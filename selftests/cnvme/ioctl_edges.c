@@ -36,7 +36,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "linux/cnvme_ioctl.h"
+#include <linux/nvme_ioctl.h>
 /* the harness's setjmp() upsets -Wclobbered with fixtures */
 #pragma GCC diagnostic ignored "-Wclobbered"
 #include "kselftest_harness.h"
@@ -177,7 +177,7 @@ static struct res ioc(int fd, unsigned long req, void *arg)
 	return r;
 }
 
-static void to32(const struct cmd *c, struct cnvme_passthru_cmd *p)
+static void to32(const struct cmd *c, struct nvme_passthru_cmd *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->opcode = c->opcode;
@@ -197,7 +197,7 @@ static void to32(const struct cmd *c, struct cnvme_passthru_cmd *p)
 	p->result = SENTINEL;
 }
 
-static void to64(const struct cmd *c, struct cnvme_passthru_cmd64 *p)
+static void to64(const struct cmd *c, struct nvme_passthru_cmd64 *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->opcode = c->opcode;
@@ -220,7 +220,7 @@ static void to64(const struct cmd *c, struct cnvme_passthru_cmd64 *p)
 /* ADMIN_CMD or IO_CMD */
 static struct res run32(int fd, unsigned long req, const struct cmd *c)
 {
-	struct cnvme_passthru_cmd p;
+	struct nvme_passthru_cmd p;
 	struct res r;
 
 	to32(c, &p);
@@ -233,7 +233,7 @@ static struct res run32(int fd, unsigned long req, const struct cmd *c)
 /* ADMIN64_CMD, IO64_CMD or IO64_CMD_VEC */
 static struct res run64(int fd, unsigned long req, const struct cmd *c)
 {
-	struct cnvme_passthru_cmd64 p;
+	struct nvme_passthru_cmd64 p;
 	struct res r;
 
 	to64(c, &p);
@@ -297,10 +297,10 @@ static struct cmd flush_cmd(struct _test_data_edge *self)
 	return c;
 }
 
-static struct cnvme_user_io user_io(__u8 opcode, void *buf,
+static struct nvme_user_io user_io(__u8 opcode, void *buf,
 				    unsigned long long slba)
 {
-	struct cnvme_user_io io = {
+	struct nvme_user_io io = {
 		.opcode = opcode,
 		.addr = (unsigned long)buf,
 		.slba = slba,
@@ -314,7 +314,7 @@ static int reference_block0(struct _test_data_edge *self)
 {
 	struct cmd c = read1(self, self->buf2);
 
-	return run32(self->blk, CNVME_IOCTL_IO_CMD, &c).ret;
+	return run32(self->blk, NVME_IOCTL_IO_CMD, &c).ret;
 }
 
 static const char *same(struct _test_data_edge *self, const void *got)
@@ -508,7 +508,7 @@ FIXTURE_SETUP(edge)
 	c = identify_ctrl(self->buf2);
 	c.cdw10 = 0;
 	c.nsid = self->nsid;
-	ASSERT_EQ(0, run32(self->ctrl, CNVME_IOCTL_ADMIN_CMD, &c).ret);
+	ASSERT_EQ(0, run32(self->ctrl, NVME_IOCTL_ADMIN_CMD, &c).ret);
 	lbaf = self->buf2[26] & 0xf;
 	ms = self->buf2[128 + 4 * lbaf] | self->buf2[129 + 4 * lbaf] << 8;
 	if (ms)
@@ -530,30 +530,30 @@ FIXTURE_TEARDOWN(edge)
 
 TEST_F(edge, admin_arg_null)
 {
-	check(_metadata, ioc(self->ctrl, CNVME_IOCTL_ADMIN_CMD, NULL), -EFAULT);
+	check(_metadata, ioc(self->ctrl, NVME_IOCTL_ADMIN_CMD, NULL), -EFAULT);
 }
 
 TEST_F(edge, admin_arg_unmapped)
 {
-	check(_metadata, ioc(self->ctrl, CNVME_IOCTL_ADMIN_CMD, self->none),
+	check(_metadata, ioc(self->ctrl, NVME_IOCTL_ADMIN_CMD, self->none),
 	      -EFAULT);
 }
 
 TEST_F(edge, admin64_arg_kernel)
 {
-	check(_metadata, ioc(self->ctrl, CNVME_IOCTL_ADMIN64_CMD,
+	check(_metadata, ioc(self->ctrl, NVME_IOCTL_ADMIN64_CMD,
 			     (void *)(unsigned long)KERNEL_ADDR), -EFAULT);
 }
 
 TEST_F(edge, io_arg_unmapped)
 {
-	check(_metadata, ioc(self->blk, CNVME_IOCTL_IO_CMD, self->none),
+	check(_metadata, ioc(self->blk, NVME_IOCTL_IO_CMD, self->none),
 	      -EFAULT);
 }
 
 TEST_F(edge, io64_arg_null)
 {
-	check(_metadata, ioc(self->ng, CNVME_IOCTL_IO64_CMD, NULL), -EFAULT);
+	check(_metadata, ioc(self->ng, NVME_IOCTL_IO64_CMD, NULL), -EFAULT);
 }
 
 /* the struct runs into an unmapped page: nothing is sent */
@@ -561,7 +561,7 @@ TEST_F(edge, admin_arg_straddles_unmapped)
 {
 	unsigned char *p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	struct cnvme_passthru_cmd *pc;
+	struct nvme_passthru_cmd *pc;
 
 	ASSERT_NE(MAP_FAILED, p);
 	ASSERT_EQ(0, munmap(p + PAGE, PAGE));
@@ -569,21 +569,21 @@ TEST_F(edge, admin_arg_straddles_unmapped)
 	memset(pc, 0, 40);
 	pc->opcode = ADM_IDENTIFY;
 	pc->addr = (unsigned long)self->buf;
-	check(_metadata, ioc(self->ctrl, CNVME_IOCTL_ADMIN_CMD, pc), -EFAULT);
+	check(_metadata, ioc(self->ctrl, NVME_IOCTL_ADMIN_CMD, pc), -EFAULT);
 }
 
 TEST_F(edge, admin_addr_unmapped)
 {
 	struct cmd c = identify_ctrl(self->none);
 
-	check(_metadata, run32(self->ctrl, CNVME_IOCTL_ADMIN_CMD, &c), -EFAULT);
+	check(_metadata, run32(self->ctrl, NVME_IOCTL_ADMIN_CMD, &c), -EFAULT);
 }
 
 TEST_F(edge, admin_addr_kernel)
 {
 	struct cmd c = identify_ctrl((void *)(unsigned long)KERNEL_ADDR);
 
-	check(_metadata, run32(self->ctrl, CNVME_IOCTL_ADMIN_CMD, &c), -EFAULT);
+	check(_metadata, run32(self->ctrl, NVME_IOCTL_ADMIN_CMD, &c), -EFAULT);
 }
 
 /* Identify writes to memory: a read-only page cannot take it */
@@ -591,7 +591,7 @@ TEST_F(edge, admin_addr_readonly)
 {
 	struct cmd c = identify_ctrl(self->ro);
 
-	check(_metadata, run64(self->ctrl, CNVME_IOCTL_ADMIN64_CMD, &c),
+	check(_metadata, run64(self->ctrl, NVME_IOCTL_ADMIN64_CMD, &c),
 	      -EFAULT);
 }
 
@@ -603,29 +603,29 @@ TEST_F(edge, admin_result_readonly)
 {
 	unsigned char *p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	struct cnvme_passthru_cmd *pc;
+	struct nvme_passthru_cmd *pc;
 	struct cmd c = identify_ctrl(self->buf);
 
 	ASSERT_NE(MAP_FAILED, p);
-	pc = (void *)(p + PAGE - offsetof(struct cnvme_passthru_cmd, result));
+	pc = (void *)(p + PAGE - offsetof(struct nvme_passthru_cmd, result));
 	to32(&c, pc);
 	ASSERT_EQ(0, mprotect(p + PAGE, PAGE, PROT_READ));
-	check(_metadata, ioc(self->ctrl, CNVME_IOCTL_ADMIN_CMD, pc), -EFAULT);
+	check(_metadata, ioc(self->ctrl, NVME_IOCTL_ADMIN_CMD, pc), -EFAULT);
 }
 
 TEST_F(edge, admin64_result_readonly)
 {
 	unsigned char *p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	struct cnvme_passthru_cmd64 *pc;
+	struct nvme_passthru_cmd64 *pc;
 	struct cmd c = identify_ctrl(self->buf);
 
 	ASSERT_NE(MAP_FAILED, p);
 	pc = (void *)(p + PAGE -
-		      offsetof(struct cnvme_passthru_cmd64, result));
+		      offsetof(struct nvme_passthru_cmd64, result));
 	to64(&c, pc);
 	ASSERT_EQ(0, mprotect(p + PAGE, PAGE, PROT_READ));
-	check(_metadata, ioc(self->ctrl, CNVME_IOCTL_ADMIN64_CMD, pc),
+	check(_metadata, ioc(self->ctrl, NVME_IOCTL_ADMIN64_CMD, pc),
 	      -EFAULT);
 }
 
@@ -633,21 +633,21 @@ TEST_F(edge, io_result_readonly)
 {
 	unsigned char *p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	struct cnvme_passthru_cmd *pc;
+	struct nvme_passthru_cmd *pc;
 	struct cmd c = read1(self, self->buf);
 
 	ASSERT_NE(MAP_FAILED, p);
-	pc = (void *)(p + PAGE - offsetof(struct cnvme_passthru_cmd, result));
+	pc = (void *)(p + PAGE - offsetof(struct nvme_passthru_cmd, result));
 	to32(&c, pc);
 	ASSERT_EQ(0, mprotect(p + PAGE, PAGE, PROT_READ));
-	check(_metadata, ioc(self->ng, CNVME_IOCTL_IO_CMD, pc), -EFAULT);
+	check(_metadata, ioc(self->ng, NVME_IOCTL_IO_CMD, pc), -EFAULT);
 }
 
 TEST_F(edge, io_addr_unmapped)
 {
 	struct cmd c = read1(self, self->none);
 
-	check(_metadata, run32(self->blk, CNVME_IOCTL_IO_CMD, &c), -EFAULT);
+	check(_metadata, run32(self->blk, NVME_IOCTL_IO_CMD, &c), -EFAULT);
 }
 
 TEST_F(edge, io64_write_addr_unmapped)
@@ -655,14 +655,14 @@ TEST_F(edge, io64_write_addr_unmapped)
 	struct cmd c = write_last(self);
 
 	c.addr = (unsigned long)self->none;
-	check(_metadata, run64(self->ng, CNVME_IOCTL_IO64_CMD, &c), -EFAULT);
+	check(_metadata, run64(self->ng, NVME_IOCTL_IO64_CMD, &c), -EFAULT);
 }
 
 TEST_F(edge, io_read_into_readonly)
 {
 	struct cmd c = read1(self, self->ro);
 
-	check(_metadata, run32(self->ng, CNVME_IOCTL_IO_CMD, &c), -EFAULT);
+	check(_metadata, run32(self->ng, NVME_IOCTL_IO_CMD, &c), -EFAULT);
 }
 
 /*
@@ -675,7 +675,7 @@ TEST_F(edge, io_read_unaligned_unmapped)
 {
 	struct cmd c = read1(self, (char *)self->none + 1);
 
-	check(_metadata, run32(self->blk, CNVME_IOCTL_IO_CMD, &c),
+	check(_metadata, run32(self->blk, NVME_IOCTL_IO_CMD, &c),
 	      self->cnvme ? -EFAULT : 0);
 }
 
@@ -684,7 +684,7 @@ TEST_F(edge, io_write_unaligned_unmapped)
 	struct cmd c = write_last(self);
 
 	c.addr = (unsigned long)self->none + 1;
-	check(_metadata, run32(self->ng, CNVME_IOCTL_IO_CMD, &c), -EFAULT);
+	check(_metadata, run32(self->ng, NVME_IOCTL_IO_CMD, &c), -EFAULT);
 }
 
 /* --- flags ----------------------------------------------------------- */
@@ -694,7 +694,7 @@ TEST_F(edge, admin_flags)
 	struct cmd c = identify_ctrl(self->buf);
 
 	c.flags = 1;
-	check(_metadata, run32(self->ctrl, CNVME_IOCTL_ADMIN_CMD, &c), -EINVAL);
+	check(_metadata, run32(self->ctrl, NVME_IOCTL_ADMIN_CMD, &c), -EINVAL);
 }
 
 TEST_F(edge, admin64_flags_sgl)
@@ -702,7 +702,7 @@ TEST_F(edge, admin64_flags_sgl)
 	struct cmd c = identify_ctrl(self->buf);
 
 	c.flags = 0x40;
-	check(_metadata, run64(self->ctrl, CNVME_IOCTL_ADMIN64_CMD, &c),
+	check(_metadata, run64(self->ctrl, NVME_IOCTL_ADMIN64_CMD, &c),
 	      -EINVAL);
 }
 
@@ -711,7 +711,7 @@ TEST_F(edge, io_flags)
 	struct cmd c = read1(self, self->buf);
 
 	c.flags = 0x80;
-	check(_metadata, run32(self->blk, CNVME_IOCTL_IO_CMD, &c), -EINVAL);
+	check(_metadata, run32(self->blk, NVME_IOCTL_IO_CMD, &c), -EINVAL);
 }
 
 TEST_F(edge, io64_flags)
@@ -719,7 +719,7 @@ TEST_F(edge, io64_flags)
 	struct cmd c = read1(self, self->buf);
 
 	c.flags = 1;
-	check(_metadata, run64(self->ng, CNVME_IOCTL_IO64_CMD, &c), -EINVAL);
+	check(_metadata, run64(self->ng, NVME_IOCTL_IO64_CMD, &c), -EINVAL);
 }
 
 TEST_F(edge, io64_vec_flags)
@@ -729,7 +729,7 @@ TEST_F(edge, io64_vec_flags)
 
 	c.data_len = 1;
 	c.flags = 2;
-	check(_metadata, run64(self->ng, CNVME_IOCTL_IO64_CMD_VEC, &c),
+	check(_metadata, run64(self->ng, NVME_IOCTL_IO64_CMD_VEC, &c),
 	      -EINVAL);
 }
 
@@ -738,7 +738,7 @@ TEST_F(edge, admin_on_ng_flags)
 	struct cmd c = identify_ctrl(self->buf);
 
 	c.flags = 1;
-	check(_metadata, run32(self->ng, CNVME_IOCTL_ADMIN_CMD, &c), -EINVAL);
+	check(_metadata, run32(self->ng, NVME_IOCTL_ADMIN_CMD, &c), -EINVAL);
 }
 
 /* --- NSID ------------------------------------------------------------ */
@@ -748,7 +748,7 @@ TEST_F(edge, io_nsid_other)
 	struct cmd c = read1(self, self->buf);
 
 	c.nsid = self->nsid + 1;
-	check(_metadata, run32(self->blk, CNVME_IOCTL_IO_CMD, &c), -EINVAL);
+	check(_metadata, run32(self->blk, NVME_IOCTL_IO_CMD, &c), -EINVAL);
 }
 
 TEST_F(edge, io_nsid_zero)
@@ -756,7 +756,7 @@ TEST_F(edge, io_nsid_zero)
 	struct cmd c = read1(self, self->buf);
 
 	c.nsid = 0;
-	check(_metadata, run32(self->ng, CNVME_IOCTL_IO_CMD, &c), -EINVAL);
+	check(_metadata, run32(self->ng, NVME_IOCTL_IO_CMD, &c), -EINVAL);
 }
 
 TEST_F(edge, io64_nsid_broadcast)
@@ -764,7 +764,7 @@ TEST_F(edge, io64_nsid_broadcast)
 	struct cmd c = flush_cmd(self);
 
 	c.nsid = 0xffffffff;
-	check(_metadata, run64(self->blk, CNVME_IOCTL_IO64_CMD, &c), -EINVAL);
+	check(_metadata, run64(self->blk, NVME_IOCTL_IO64_CMD, &c), -EINVAL);
 }
 
 TEST_F(edge, io64_vec_nsid_other)
@@ -774,7 +774,7 @@ TEST_F(edge, io64_vec_nsid_other)
 
 	c.data_len = 1;
 	c.nsid = self->nsid + 1;
-	check(_metadata, run64(self->ng, CNVME_IOCTL_IO64_CMD_VEC, &c),
+	check(_metadata, run64(self->ng, NVME_IOCTL_IO64_CMD_VEC, &c),
 	      -EINVAL);
 }
 
@@ -784,7 +784,7 @@ TEST_F(edge, io_nsid_other_bad_addr)
 	struct cmd c = read1(self, self->none);
 
 	c.nsid = self->nsid + 1;
-	check(_metadata, run32(self->blk, CNVME_IOCTL_IO_CMD, &c), -EINVAL);
+	check(_metadata, run32(self->blk, NVME_IOCTL_IO_CMD, &c), -EINVAL);
 }
 
 /* admin commands pass any NSID through, even on a namespace node */
@@ -794,7 +794,7 @@ TEST_F(edge, admin_on_blk_any_nsid)
 
 	c.cdw10 = 0;	/* Identify Namespace */
 	c.nsid = 0xdeadbeef;
-	check(_metadata, run32(self->blk, CNVME_IOCTL_ADMIN_CMD, &c),
+	check(_metadata, run32(self->blk, NVME_IOCTL_ADMIN_CMD, &c),
 	      ANY_STATUS);
 }
 
@@ -802,7 +802,7 @@ TEST_F(edge, admin_on_ng)
 {
 	struct cmd c = identify_ctrl(self->buf);
 
-	check(_metadata, run64(self->ng, CNVME_IOCTL_ADMIN64_CMD, &c), 0);
+	check(_metadata, run64(self->ng, NVME_IOCTL_ADMIN64_CMD, &c), 0);
 }
 
 /* --- transfers: size and alignment ----------------------------------- */
@@ -811,7 +811,7 @@ TEST_F(edge, io_read)
 {
 	struct cmd c = read1(self, self->buf);
 
-	check(_metadata, run32(self->blk, CNVME_IOCTL_IO_CMD, &c), 0);
+	check(_metadata, run32(self->blk, NVME_IOCTL_IO_CMD, &c), 0);
 }
 
 TEST_F(edge, io_oversized)
@@ -819,7 +819,7 @@ TEST_F(edge, io_oversized)
 	unsigned int n = self->max_bytes / self->lba + 1;
 	struct cmd c = rw_cmd(self, OP_READ, self->buf, n, 0);
 
-	check(_metadata, run64(self->ng, CNVME_IOCTL_IO64_CMD, &c), -EINVAL);
+	check(_metadata, run64(self->ng, NVME_IOCTL_IO64_CMD, &c), -EINVAL);
 }
 
 /*
@@ -838,7 +838,7 @@ TEST_F(edge, io_max_transfer)
 	n = bytes / self->lba;
 	struct cmd c = rw_cmd(self, OP_READ, self->buf, n, 0);
 
-	check(_metadata, run64(self->ng, CNVME_IOCTL_IO64_CMD, &c), 0);
+	check(_metadata, run64(self->ng, NVME_IOCTL_IO64_CMD, &c), 0);
 }
 
 TEST_F(edge, admin_oversized)
@@ -846,7 +846,7 @@ TEST_F(edge, admin_oversized)
 	struct cmd c = identify_ctrl(self->buf);
 
 	c.data_len = 2 * self->max_bytes;
-	check(_metadata, run32(self->ctrl, CNVME_IOCTL_ADMIN_CMD, &c), -EINVAL);
+	check(_metadata, run32(self->ctrl, NVME_IOCTL_ADMIN_CMD, &c), -EINVAL);
 }
 
 /* data_len 0 or addr 0: the command goes without data */
@@ -855,7 +855,7 @@ TEST_F(edge, io_flush_addr_no_len)
 	struct cmd c = flush_cmd(self);
 
 	c.addr = (unsigned long)self->buf;
-	check(_metadata, run32(self->blk, CNVME_IOCTL_IO_CMD, &c), 0);
+	check(_metadata, run32(self->blk, NVME_IOCTL_IO_CMD, &c), 0);
 }
 
 TEST_F(edge, io_flush_len_no_addr)
@@ -863,7 +863,7 @@ TEST_F(edge, io_flush_len_no_addr)
 	struct cmd c = flush_cmd(self);
 
 	c.data_len = 4096;
-	check(_metadata, run64(self->ng, CNVME_IOCTL_IO64_CMD, &c), 0);
+	check(_metadata, run64(self->ng, NVME_IOCTL_IO64_CMD, &c), 0);
 }
 
 TEST_F(edge, io_flush_bad_addr_no_len)
@@ -871,7 +871,7 @@ TEST_F(edge, io_flush_bad_addr_no_len)
 	struct cmd c = flush_cmd(self);
 
 	c.addr = (unsigned long)self->none;
-	check(_metadata, run32(self->ng, CNVME_IOCTL_IO_CMD, &c), 0);
+	check(_metadata, run32(self->ng, NVME_IOCTL_IO_CMD, &c), 0);
 }
 
 TEST_F(edge, admin_get_features_len_no_addr)
@@ -879,7 +879,7 @@ TEST_F(edge, admin_get_features_len_no_addr)
 	struct cmd c = get_features_nq();
 
 	c.data_len = 4096;
-	check(_metadata, run32(self->ctrl, CNVME_IOCTL_ADMIN_CMD, &c), 0);
+	check(_metadata, run32(self->ctrl, NVME_IOCTL_ADMIN_CMD, &c), 0);
 }
 
 TEST_F(edge, admin_get_features_addr_no_len)
@@ -887,7 +887,7 @@ TEST_F(edge, admin_get_features_addr_no_len)
 	struct cmd c = get_features_nq();
 
 	c.addr = (unsigned long)self->none;
-	check(_metadata, run64(self->ctrl, CNVME_IOCTL_ADMIN64_CMD, &c), 0);
+	check(_metadata, run64(self->ctrl, NVME_IOCTL_ADMIN64_CMD, &c), 0);
 }
 
 /* a length that is no multiple of 4 is bounced */
@@ -896,7 +896,7 @@ TEST_F(edge, admin_identify_len_4095)
 	struct cmd c = identify_ctrl(self->buf);
 
 	c.data_len = 4095;
-	check(_metadata, run32(self->ctrl, CNVME_IOCTL_ADMIN_CMD, &c), 0);
+	check(_metadata, run32(self->ctrl, NVME_IOCTL_ADMIN_CMD, &c), 0);
 }
 
 TEST_F(edge, admin_identify_len_8192)
@@ -904,7 +904,7 @@ TEST_F(edge, admin_identify_len_8192)
 	struct cmd c = identify_ctrl(self->buf);
 
 	c.data_len = 8192;
-	check(_metadata, run32(self->ctrl, CNVME_IOCTL_ADMIN_CMD, &c), 0);
+	check(_metadata, run32(self->ctrl, NVME_IOCTL_ADMIN_CMD, &c), 0);
 }
 
 TEST_F(edge, admin_identify_unaligned)
@@ -913,8 +913,8 @@ TEST_F(edge, admin_identify_unaligned)
 	struct cmd a = identify_ctrl(self->buf2);
 	struct res r;
 
-	ASSERT_EQ(0, run32(self->ctrl, CNVME_IOCTL_ADMIN_CMD, &a).ret);
-	r = run32(self->ctrl, CNVME_IOCTL_ADMIN_CMD, &c);
+	ASSERT_EQ(0, run32(self->ctrl, NVME_IOCTL_ADMIN_CMD, &a).ret);
+	r = run32(self->ctrl, NVME_IOCTL_ADMIN_CMD, &c);
 	r.data = memcmp(self->buf + 1, self->buf2, 4096) ? "differs" : "match";
 	check(_metadata, r, 0);
 	EXPECT_STREQ("match", r.data);
@@ -926,7 +926,7 @@ TEST_F(edge, io_read_unaligned_odd)
 	struct res r;
 
 	ASSERT_EQ(0, reference_block0(self));
-	r = run32(self->blk, CNVME_IOCTL_IO_CMD, &c);
+	r = run32(self->blk, NVME_IOCTL_IO_CMD, &c);
 	r.data = same(self, self->buf + 1);
 	check(_metadata, r, 0);
 	EXPECT_STREQ("match", r.data);
@@ -939,7 +939,7 @@ TEST_F(edge, io_read_unaligned_dword)
 	struct res r;
 
 	ASSERT_EQ(0, reference_block0(self));
-	r = run64(self->ng, CNVME_IOCTL_IO64_CMD, &c);
+	r = run64(self->ng, NVME_IOCTL_IO64_CMD, &c);
 	r.data = same(self, self->buf + 4);
 	check(_metadata, r, 0);
 	EXPECT_STREQ("match", r.data);
@@ -952,7 +952,7 @@ TEST_F(edge, io_read_crosses_page)
 	struct res r;
 
 	ASSERT_EQ(0, reference_block0(self));
-	r = run32(self->ng, CNVME_IOCTL_IO_CMD, &c);
+	r = run32(self->ng, NVME_IOCTL_IO_CMD, &c);
 	r.data = same(self, p);
 	check(_metadata, r, 0);
 	EXPECT_STREQ("match", r.data);
@@ -966,7 +966,7 @@ TEST_F(edge, io_metadata_no_data)
 
 	c.metadata = (unsigned long)self->buf2;
 	c.metadata_len = 8;
-	check(_metadata, run32(self->blk, CNVME_IOCTL_IO_CMD, &c), 0);
+	check(_metadata, run32(self->blk, NVME_IOCTL_IO_CMD, &c), 0);
 }
 
 TEST_F(edge, io_metadata_len_no_ptr)
@@ -974,7 +974,7 @@ TEST_F(edge, io_metadata_len_no_ptr)
 	struct cmd c = read1(self, self->buf);
 
 	c.metadata_len = 8;
-	check(_metadata, run64(self->ng, CNVME_IOCTL_IO64_CMD, &c), 0);
+	check(_metadata, run64(self->ng, NVME_IOCTL_IO64_CMD, &c), 0);
 }
 
 TEST_F(edge, io_metadata_ptr_no_len)
@@ -982,7 +982,7 @@ TEST_F(edge, io_metadata_ptr_no_len)
 	struct cmd c = read1(self, self->buf);
 
 	c.metadata = (unsigned long)self->buf2;
-	check(_metadata, run32(self->ng, CNVME_IOCTL_IO_CMD, &c), 0);
+	check(_metadata, run32(self->ng, NVME_IOCTL_IO_CMD, &c), 0);
 }
 
 TEST_F(edge, io_metadata_with_data)
@@ -994,7 +994,7 @@ TEST_F(edge, io_metadata_with_data)
 
 	c.metadata = (unsigned long)self->buf2;
 	c.metadata_len = 8;
-	check(_metadata, run32(self->blk, CNVME_IOCTL_IO_CMD, &c), -EINVAL);
+	check(_metadata, run32(self->blk, NVME_IOCTL_IO_CMD, &c), -EINVAL);
 }
 
 TEST_F(edge, io_metadata_unmapped_with_data)
@@ -1006,7 +1006,7 @@ TEST_F(edge, io_metadata_unmapped_with_data)
 
 	c.metadata = (unsigned long)self->none;
 	c.metadata_len = 8;
-	check(_metadata, run64(self->ng, CNVME_IOCTL_IO64_CMD, &c), -EINVAL);
+	check(_metadata, run64(self->ng, NVME_IOCTL_IO64_CMD, &c), -EINVAL);
 }
 
 TEST_F(edge, admin_metadata_with_data)
@@ -1018,7 +1018,7 @@ TEST_F(edge, admin_metadata_with_data)
 
 	c.metadata = (unsigned long)self->buf2;
 	c.metadata_len = 64;
-	check(_metadata, run32(self->ctrl, CNVME_IOCTL_ADMIN_CMD, &c), -EINVAL);
+	check(_metadata, run32(self->ctrl, NVME_IOCTL_ADMIN_CMD, &c), -EINVAL);
 }
 
 TEST_F(edge, admin_metadata_no_data)
@@ -1027,7 +1027,7 @@ TEST_F(edge, admin_metadata_no_data)
 
 	c.metadata = (unsigned long)self->buf2;
 	c.metadata_len = 64;
-	check(_metadata, run32(self->ctrl, CNVME_IOCTL_ADMIN_CMD, &c), 0);
+	check(_metadata, run32(self->ctrl, NVME_IOCTL_ADMIN_CMD, &c), 0);
 }
 
 /* --- unknown ioctls and ioctls on the wrong node --------------------- */
@@ -1064,31 +1064,31 @@ TEST_F(edge, bad_size_ioctl_ng)
 
 TEST_F(edge, uring_op_as_ioctl_ng)
 {
-	struct cnvme_uring_cmd u = { .opcode = OP_FLUSH, .nsid = self->nsid };
+	struct nvme_uring_cmd u = { .opcode = OP_FLUSH, .nsid = self->nsid };
 
-	check(_metadata, ioc(self->ng, CNVME_URING_CMD_IO, &u), -ENOTTY);
+	check(_metadata, ioc(self->ng, NVME_URING_CMD_IO, &u), -ENOTTY);
 }
 
 TEST_F(edge, id_ctrl)
 {
-	check(_metadata, ioc(self->ctrl, CNVME_IOCTL_ID, NULL), -ENOTTY);
+	check(_metadata, ioc(self->ctrl, NVME_IOCTL_ID, NULL), -ENOTTY);
 }
 
 TEST_F(edge, id_blk)
 {
-	check(_metadata, ioc(self->blk, CNVME_IOCTL_ID, NULL), self->nsid);
+	check(_metadata, ioc(self->blk, NVME_IOCTL_ID, NULL), self->nsid);
 }
 
 TEST_F(edge, id_ng)
 {
-	check(_metadata, ioc(self->ng, CNVME_IOCTL_ID, NULL), self->nsid);
+	check(_metadata, ioc(self->ng, NVME_IOCTL_ID, NULL), self->nsid);
 }
 
 TEST_F(edge, io64_on_ctrl)
 {
 	struct cmd c = read1(self, self->buf);
 
-	check(_metadata, run64(self->ctrl, CNVME_IOCTL_IO64_CMD, &c), -ENOTTY);
+	check(_metadata, run64(self->ctrl, NVME_IOCTL_IO64_CMD, &c), -ENOTTY);
 }
 
 TEST_F(edge, io64_vec_on_ctrl)
@@ -1097,47 +1097,47 @@ TEST_F(edge, io64_vec_on_ctrl)
 	struct cmd c = read1(self, &iov);
 
 	c.data_len = 1;
-	check(_metadata, run64(self->ctrl, CNVME_IOCTL_IO64_CMD_VEC, &c),
+	check(_metadata, run64(self->ctrl, NVME_IOCTL_IO64_CMD_VEC, &c),
 	      -ENOTTY);
 }
 
 TEST_F(edge, submit_io_on_ctrl)
 {
-	struct cnvme_user_io io = user_io(OP_READ, self->buf, 0);
+	struct nvme_user_io io = user_io(OP_READ, self->buf, 0);
 
-	check(_metadata, ioc(self->ctrl, CNVME_IOCTL_SUBMIT_IO, &io), -ENOTTY);
+	check(_metadata, ioc(self->ctrl, NVME_IOCTL_SUBMIT_IO, &io), -ENOTTY);
 }
 
 TEST_F(edge, reset_on_blk)
 {
-	check(_metadata, ioc(self->blk, CNVME_IOCTL_RESET, NULL), -ENOTTY);
+	check(_metadata, ioc(self->blk, NVME_IOCTL_RESET, NULL), -ENOTTY);
 }
 
 TEST_F(edge, reset_on_ng)
 {
-	check(_metadata, ioc(self->ng, CNVME_IOCTL_RESET, NULL), -ENOTTY);
+	check(_metadata, ioc(self->ng, NVME_IOCTL_RESET, NULL), -ENOTTY);
 }
 
 TEST_F(edge, subsys_reset_on_ng)
 {
-	check(_metadata, ioc(self->ng, CNVME_IOCTL_SUBSYS_RESET, NULL),
+	check(_metadata, ioc(self->ng, NVME_IOCTL_SUBSYS_RESET, NULL),
 	      -ENOTTY);
 }
 
 TEST_F(edge, rescan_on_blk)
 {
-	check(_metadata, ioc(self->blk, CNVME_IOCTL_RESCAN, NULL), -ENOTTY);
+	check(_metadata, ioc(self->blk, NVME_IOCTL_RESCAN, NULL), -ENOTTY);
 }
 
 TEST_F(edge, rescan_ctrl)
 {
-	check(_metadata, ioc(self->ctrl, CNVME_IOCTL_RESCAN, NULL), 0);
+	check(_metadata, ioc(self->ctrl, NVME_IOCTL_RESCAN, NULL), 0);
 }
 
 /* QEMU's controller has no NVM Subsystem Reset (CAP.NSSRS = 0) */
 TEST_F(edge, subsys_reset_ctrl_unsupported)
 {
-	check(_metadata, ioc(self->ctrl, CNVME_IOCTL_SUBSYS_RESET, NULL),
+	check(_metadata, ioc(self->ctrl, NVME_IOCTL_SUBSYS_RESET, NULL),
 	      -ENOTTY);
 }
 
@@ -1147,7 +1147,7 @@ TEST_F(edge, io_cmd_ctrl_read)
 {
 	struct cmd c = read1(self, self->buf);
 
-	check(_metadata, run32(self->ctrl, CNVME_IOCTL_IO_CMD, &c),
+	check(_metadata, run32(self->ctrl, NVME_IOCTL_IO_CMD, &c),
 	      self->nr_ns == 1 ? 0 : -EINVAL);
 }
 
@@ -1156,13 +1156,13 @@ TEST_F(edge, io_cmd_ctrl_nsid_other)
 	struct cmd c = read1(self, self->buf);
 
 	c.nsid = self->nsid + 1;
-	check(_metadata, run32(self->ctrl, CNVME_IOCTL_IO_CMD, &c), -EINVAL);
+	check(_metadata, run32(self->ctrl, NVME_IOCTL_IO_CMD, &c), -EINVAL);
 }
 
 /* the namespace count is checked before the argument is read */
 TEST_F(edge, io_cmd_ctrl_arg_null)
 {
-	check(_metadata, ioc(self->ctrl, CNVME_IOCTL_IO_CMD, NULL),
+	check(_metadata, ioc(self->ctrl, NVME_IOCTL_IO_CMD, NULL),
 	      self->nr_ns == 1 ? -EFAULT : -EINVAL);
 }
 
@@ -1171,63 +1171,63 @@ TEST_F(edge, io_cmd_ctrl_flags)
 	struct cmd c = read1(self, self->buf);
 
 	c.flags = 1;
-	check(_metadata, run32(self->ctrl, CNVME_IOCTL_IO_CMD, &c), -EINVAL);
+	check(_metadata, run32(self->ctrl, NVME_IOCTL_IO_CMD, &c), -EINVAL);
 }
 
 /* --- NVME_IOCTL_SUBMIT_IO --------------------------------------------- */
 
 TEST_F(edge, submit_io_read)
 {
-	struct cnvme_user_io io = user_io(OP_READ, self->buf, 0);
+	struct nvme_user_io io = user_io(OP_READ, self->buf, 0);
 
-	check(_metadata, ioc(self->blk, CNVME_IOCTL_SUBMIT_IO, &io), 0);
+	check(_metadata, ioc(self->blk, NVME_IOCTL_SUBMIT_IO, &io), 0);
 }
 
 TEST_F(edge, submit_io_read_ng)
 {
-	struct cnvme_user_io io = user_io(OP_READ, self->buf, 0);
+	struct nvme_user_io io = user_io(OP_READ, self->buf, 0);
 
-	check(_metadata, ioc(self->ng, CNVME_IOCTL_SUBMIT_IO, &io), 0);
+	check(_metadata, ioc(self->ng, NVME_IOCTL_SUBMIT_IO, &io), 0);
 }
 
 TEST_F(edge, submit_io_flags)
 {
-	struct cnvme_user_io io = user_io(OP_READ, self->buf, 0);
+	struct nvme_user_io io = user_io(OP_READ, self->buf, 0);
 
 	io.flags = 1;
-	check(_metadata, ioc(self->blk, CNVME_IOCTL_SUBMIT_IO, &io), -EINVAL);
+	check(_metadata, ioc(self->blk, NVME_IOCTL_SUBMIT_IO, &io), -EINVAL);
 }
 
 TEST_F(edge, submit_io_opcode_flush)
 {
-	struct cnvme_user_io io = user_io(OP_FLUSH, self->buf, 0);
+	struct nvme_user_io io = user_io(OP_FLUSH, self->buf, 0);
 
-	check(_metadata, ioc(self->blk, CNVME_IOCTL_SUBMIT_IO, &io), -EINVAL);
+	check(_metadata, ioc(self->blk, NVME_IOCTL_SUBMIT_IO, &io), -EINVAL);
 }
 
 TEST_F(edge, submit_io_opcode_write_zeroes)
 {
-	struct cnvme_user_io io = user_io(OP_WRITE_ZEROES, self->buf,
+	struct nvme_user_io io = user_io(OP_WRITE_ZEROES, self->buf,
 					  self->nlb - 1);
 
-	check(_metadata, ioc(self->ng, CNVME_IOCTL_SUBMIT_IO, &io), -EINVAL);
+	check(_metadata, ioc(self->ng, NVME_IOCTL_SUBMIT_IO, &io), -EINVAL);
 }
 
 TEST_F(edge, submit_io_arg_null)
 {
-	check(_metadata, ioc(self->blk, CNVME_IOCTL_SUBMIT_IO, NULL), -EFAULT);
+	check(_metadata, ioc(self->blk, NVME_IOCTL_SUBMIT_IO, NULL), -EFAULT);
 }
 
 TEST_F(edge, submit_io_addr_unmapped)
 {
-	struct cnvme_user_io io = user_io(OP_READ, self->none, 0);
+	struct nvme_user_io io = user_io(OP_READ, self->none, 0);
 
-	check(_metadata, ioc(self->blk, CNVME_IOCTL_SUBMIT_IO, &io), -EFAULT);
+	check(_metadata, ioc(self->blk, NVME_IOCTL_SUBMIT_IO, &io), -EFAULT);
 }
 
 TEST_F(edge, submit_io_addr_null)
 {
-	struct cnvme_user_io io = user_io(OP_READ, NULL, 0);
+	struct nvme_user_io io = user_io(OP_READ, NULL, 0);
 
 	io.opcode = OP_COMPARE;	/* controller-bound: nothing lands in RAM */
 	/*
@@ -1235,7 +1235,7 @@ TEST_F(edge, submit_io_addr_null)
 	 * data pointer then names, so a miscompare or, where the blocks
 	 * and that memory both hold zeroes (the one topology), success.
 	 */
-	check(_metadata, ioc(self->blk, CNVME_IOCTL_SUBMIT_IO, &io),
+	check(_metadata, ioc(self->blk, NVME_IOCTL_SUBMIT_IO, &io),
 	      ANY_NONNEG);
 }
 
@@ -1247,46 +1247,46 @@ TEST_F(edge, submit_io_addr_null)
  */
 TEST_F(edge, submit_io_pract_metadata)
 {
-	struct cnvme_user_io io = user_io(OP_READ, self->buf, 0);
+	struct nvme_user_io io = user_io(OP_READ, self->buf, 0);
 
 	io.control = RW_PRACT;
 	io.metadata = (unsigned long)self->buf2;
-	check(_metadata, ioc(self->blk, CNVME_IOCTL_SUBMIT_IO, &io),
+	check(_metadata, ioc(self->blk, NVME_IOCTL_SUBMIT_IO, &io),
 	      self->kver >= 612 ? -EINVAL : 0);
 }
 
 /* without PRACT, no metadata is expected: the pointer is ignored */
 TEST_F(edge, submit_io_metadata_ignored)
 {
-	struct cnvme_user_io io = user_io(OP_READ, self->buf, 0);
+	struct nvme_user_io io = user_io(OP_READ, self->buf, 0);
 
 	io.metadata = (unsigned long)self->none + 1;
-	check(_metadata, ioc(self->blk, CNVME_IOCTL_SUBMIT_IO, &io), 0);
+	check(_metadata, ioc(self->blk, NVME_IOCTL_SUBMIT_IO, &io), 0);
 }
 
 TEST_F(edge, submit_io_out_of_range)
 {
-	struct cnvme_user_io io = user_io(OP_READ, self->buf, self->nlb);
+	struct nvme_user_io io = user_io(OP_READ, self->buf, self->nlb);
 
-	check(_metadata, ioc(self->blk, CNVME_IOCTL_SUBMIT_IO, &io),
+	check(_metadata, ioc(self->blk, NVME_IOCTL_SUBMIT_IO, &io),
 	      ANY_STATUS);
 }
 
 TEST_F(edge, submit_io_oversized)
 {
-	struct cnvme_user_io io = user_io(OP_READ, self->buf, 0);
+	struct nvme_user_io io = user_io(OP_READ, self->buf, 0);
 
 	io.nblocks = self->max_bytes / self->lba;
-	check(_metadata, ioc(self->ng, CNVME_IOCTL_SUBMIT_IO, &io), -EINVAL);
+	check(_metadata, ioc(self->ng, NVME_IOCTL_SUBMIT_IO, &io), -EINVAL);
 }
 
 TEST_F(edge, submit_io_unaligned)
 {
-	struct cnvme_user_io io = user_io(OP_READ, self->buf + 3, 0);
+	struct nvme_user_io io = user_io(OP_READ, self->buf + 3, 0);
 	struct res r;
 
 	ASSERT_EQ(0, reference_block0(self));
-	r = ioc(self->blk, CNVME_IOCTL_SUBMIT_IO, &io);
+	r = ioc(self->blk, NVME_IOCTL_SUBMIT_IO, &io);
 	r.data = same(self, self->buf + 3);
 	check(_metadata, r, 0);
 	EXPECT_STREQ("match", r.data);
@@ -1294,19 +1294,19 @@ TEST_F(edge, submit_io_unaligned)
 
 TEST_F(edge, submit_io_compare_equal)
 {
-	struct cnvme_user_io io = user_io(OP_COMPARE, self->buf2, 0);
+	struct nvme_user_io io = user_io(OP_COMPARE, self->buf2, 0);
 
 	ASSERT_EQ(0, reference_block0(self));
-	check(_metadata, ioc(self->blk, CNVME_IOCTL_SUBMIT_IO, &io), 0);
+	check(_metadata, ioc(self->blk, NVME_IOCTL_SUBMIT_IO, &io), 0);
 }
 
 TEST_F(edge, submit_io_compare_differs)
 {
-	struct cnvme_user_io io = user_io(OP_COMPARE, self->buf2, 0);
+	struct nvme_user_io io = user_io(OP_COMPARE, self->buf2, 0);
 
 	ASSERT_EQ(0, reference_block0(self));
 	self->buf2[7] ^= 0xff;
-	check(_metadata, ioc(self->blk, CNVME_IOCTL_SUBMIT_IO, &io),
+	check(_metadata, ioc(self->blk, NVME_IOCTL_SUBMIT_IO, &io),
 	      ANY_STATUS);
 }
 
@@ -1331,7 +1331,7 @@ TEST_F(edge, vec_read_two_halves)
 	struct res r;
 
 	ASSERT_EQ(0, reference_block0(self));
-	r = run64(self->ng, CNVME_IOCTL_IO64_CMD_VEC, &c);
+	r = run64(self->ng, NVME_IOCTL_IO64_CMD_VEC, &c);
 	r.data = memcmp(self->buf, self->buf2, self->lba / 2) ||
 		 memcmp(self->buf + PAGE, self->buf2 + self->lba / 2,
 			self->lba / 2) ? "differs" : "match";
@@ -1346,7 +1346,7 @@ TEST_F(edge, vec_read_unaligned)
 	struct res r;
 
 	ASSERT_EQ(0, reference_block0(self));
-	r = run64(self->blk, CNVME_IOCTL_IO64_CMD_VEC, &c);
+	r = run64(self->blk, NVME_IOCTL_IO64_CMD_VEC, &c);
 	r.data = same(self, self->buf + 1);
 	check(_metadata, r, 0);
 	EXPECT_STREQ("match", r.data);
@@ -1356,7 +1356,7 @@ TEST_F(edge, vec_array_unmapped)
 {
 	struct cmd c = vec_read(self, self->none, 1);
 
-	check(_metadata, run64(self->ng, CNVME_IOCTL_IO64_CMD_VEC, &c),
+	check(_metadata, run64(self->ng, NVME_IOCTL_IO64_CMD_VEC, &c),
 	      -EFAULT);
 }
 
@@ -1365,7 +1365,7 @@ TEST_F(edge, vec_base_unmapped)
 	struct iovec iov = { self->none, self->lba };
 	struct cmd c = vec_read(self, &iov, 1);
 
-	check(_metadata, run64(self->ng, CNVME_IOCTL_IO64_CMD_VEC, &c),
+	check(_metadata, run64(self->ng, NVME_IOCTL_IO64_CMD_VEC, &c),
 	      -EFAULT);
 }
 
@@ -1374,7 +1374,7 @@ TEST_F(edge, vec_base_kernel)
 	struct iovec iov = { (void *)(unsigned long)KERNEL_ADDR, self->lba };
 	struct cmd c = vec_read(self, &iov, 1);
 
-	check(_metadata, run64(self->blk, CNVME_IOCTL_IO64_CMD_VEC, &c),
+	check(_metadata, run64(self->blk, NVME_IOCTL_IO64_CMD_VEC, &c),
 	      -EFAULT);
 }
 
@@ -1389,7 +1389,7 @@ TEST_F(edge, vec_too_many)
 		iov[i].iov_len = 4;
 	}
 	c = vec_read(self, iov, 1025);
-	check(_metadata, run64(self->ng, CNVME_IOCTL_IO64_CMD_VEC, &c),
+	check(_metadata, run64(self->ng, NVME_IOCTL_IO64_CMD_VEC, &c),
 	      -EINVAL);
 }
 
@@ -1398,7 +1398,7 @@ TEST_F(edge, vec_len_negative)
 	struct iovec iov = { self->buf, (size_t)LONG_MAX + 1 };
 	struct cmd c = vec_read(self, &iov, 1);
 
-	check(_metadata, run64(self->ng, CNVME_IOCTL_IO64_CMD_VEC, &c),
+	check(_metadata, run64(self->ng, NVME_IOCTL_IO64_CMD_VEC, &c),
 	      -EINVAL);
 }
 
@@ -1407,7 +1407,7 @@ TEST_F(edge, vec_one_empty)
 	struct iovec iov = { self->buf, 0 };
 	struct cmd c = vec_read(self, &iov, 1);
 
-	check(_metadata, run64(self->ng, CNVME_IOCTL_IO64_CMD_VEC, &c),
+	check(_metadata, run64(self->ng, NVME_IOCTL_IO64_CMD_VEC, &c),
 	      -EINVAL);
 }
 
@@ -1417,7 +1417,7 @@ TEST_F(edge, vec_oversized)
 	struct cmd c = vec_read(self, &iov, 1);
 
 	c.cdw12 = self->max_bytes / self->lba;
-	check(_metadata, run64(self->ng, CNVME_IOCTL_IO64_CMD_VEC, &c),
+	check(_metadata, run64(self->ng, NVME_IOCTL_IO64_CMD_VEC, &c),
 	      -EINVAL);
 }
 
@@ -1428,7 +1428,7 @@ TEST_F(edge, vec_zero_count_flush)
 	struct cmd c = flush_cmd(self);
 
 	c.addr = (unsigned long)&iov;
-	check(_metadata, run64(self->ng, CNVME_IOCTL_IO64_CMD_VEC, &c), 0);
+	check(_metadata, run64(self->ng, NVME_IOCTL_IO64_CMD_VEC, &c), 0);
 }
 
 /* --- timeout_ms ------------------------------------------------------ */
@@ -1438,7 +1438,7 @@ TEST_F(edge, timeout_max)
 	struct cmd c = identify_ctrl(self->buf);
 
 	c.timeout_ms = 0xffffffff;
-	check(_metadata, run32(self->ctrl, CNVME_IOCTL_ADMIN_CMD, &c), 0);
+	check(_metadata, run32(self->ctrl, NVME_IOCTL_ADMIN_CMD, &c), 0);
 }
 
 TEST_F(edge, io_timeout_short_completes)
@@ -1446,7 +1446,7 @@ TEST_F(edge, io_timeout_short_completes)
 	struct cmd c = read1(self, self->buf);
 
 	c.timeout_ms = 10000;
-	check(_metadata, run64(self->ng, CNVME_IOCTL_IO64_CMD, &c), 0);
+	check(_metadata, run64(self->ng, NVME_IOCTL_IO64_CMD, &c), 0);
 }
 
 /* --- unprivileged callers (all capabilities dropped, uid 0) ---------- */
@@ -1457,7 +1457,7 @@ struct uop {
 	int kind;		/* UOP_* */
 	unsigned long req;
 	struct cmd c;
-	struct cnvme_user_io io;
+	struct nvme_user_io io;
 };
 
 enum { UOP_PT32, UOP_PT64, UOP_USER_IO, UOP_PLAIN, UOP_URING };
@@ -1529,7 +1529,7 @@ static struct res unprivileged(struct _test_data_edge *self, const struct uop *u
 
 TEST_F(edge, unpriv_admin_identify_ctrl)
 {
-	struct uop u = UOP("ctrl", O_RDONLY, UOP_PT32, CNVME_IOCTL_ADMIN_CMD);
+	struct uop u = UOP("ctrl", O_RDONLY, UOP_PT32, NVME_IOCTL_ADMIN_CMD);
 
 	u.c = identify_ctrl(self->buf);
 	check(_metadata, unprivileged(self, &u), ACCES_ON_6_1(self));
@@ -1537,7 +1537,7 @@ TEST_F(edge, unpriv_admin_identify_ctrl)
 
 TEST_F(edge, unpriv_admin_identify_ns_list)
 {
-	struct uop u = UOP("ctrl", O_RDWR, UOP_PT64, CNVME_IOCTL_ADMIN64_CMD);
+	struct uop u = UOP("ctrl", O_RDWR, UOP_PT64, NVME_IOCTL_ADMIN64_CMD);
 
 	u.c = identify_ctrl(self->buf);
 	u.c.cdw10 = 2;
@@ -1546,7 +1546,7 @@ TEST_F(edge, unpriv_admin_identify_ns_list)
 
 TEST_F(edge, unpriv_admin_smart_log)
 {
-	struct uop u = UOP("ctrl", O_RDWR, UOP_PT32, CNVME_IOCTL_ADMIN_CMD);
+	struct uop u = UOP("ctrl", O_RDWR, UOP_PT32, NVME_IOCTL_ADMIN_CMD);
 
 	u.c = identify_ctrl(self->buf);
 	u.c.opcode = ADM_GET_LOG;
@@ -1558,7 +1558,7 @@ TEST_F(edge, unpriv_admin_smart_log)
 
 TEST_F(edge, unpriv_admin_identify_ns_on_ng)
 {
-	struct uop u = UOP("ng", O_RDONLY, UOP_PT32, CNVME_IOCTL_ADMIN_CMD);
+	struct uop u = UOP("ng", O_RDONLY, UOP_PT32, NVME_IOCTL_ADMIN_CMD);
 
 	u.c = identify_ctrl(self->buf);
 	u.c.cdw10 = 0;
@@ -1568,7 +1568,7 @@ TEST_F(edge, unpriv_admin_identify_ns_on_ng)
 
 TEST_F(edge, unpriv_io_read_ng_ro)
 {
-	struct uop u = UOP("ng", O_RDONLY, UOP_PT32, CNVME_IOCTL_IO_CMD);
+	struct uop u = UOP("ng", O_RDONLY, UOP_PT32, NVME_IOCTL_IO_CMD);
 
 	u.c = read1(self, self->buf);
 	check(_metadata, unprivileged(self, &u), ACCES_ON_6_1(self));
@@ -1576,7 +1576,7 @@ TEST_F(edge, unpriv_io_read_ng_ro)
 
 TEST_F(edge, unpriv_io64_read_blk_ro)
 {
-	struct uop u = UOP("blk", O_RDONLY, UOP_PT64, CNVME_IOCTL_IO64_CMD);
+	struct uop u = UOP("blk", O_RDONLY, UOP_PT64, NVME_IOCTL_IO64_CMD);
 
 	u.c = read1(self, self->buf);
 	check(_metadata, unprivileged(self, &u), ACCES_ON_6_1(self));
@@ -1584,7 +1584,7 @@ TEST_F(edge, unpriv_io64_read_blk_ro)
 
 TEST_F(edge, unpriv_vec_read_ng_ro)
 {
-	struct uop u = UOP("ng", O_RDONLY, UOP_PT64, CNVME_IOCTL_IO64_CMD_VEC);
+	struct uop u = UOP("ng", O_RDONLY, UOP_PT64, NVME_IOCTL_IO64_CMD_VEC);
 	struct iovec *iov = (void *)self->buf2;
 
 	iov->iov_base = self->buf;
@@ -1596,7 +1596,7 @@ TEST_F(edge, unpriv_vec_read_ng_ro)
 /* writing needs the node open for write (6.12), or CAP_SYS_ADMIN */
 TEST_F(edge, unpriv_io_write_ng_ro)
 {
-	struct uop u = UOP("ng", O_RDONLY, UOP_PT32, CNVME_IOCTL_IO_CMD);
+	struct uop u = UOP("ng", O_RDONLY, UOP_PT32, NVME_IOCTL_IO_CMD);
 
 	u.c = write_last(self);
 	check(_metadata, unprivileged(self, &u), -EACCES);
@@ -1604,7 +1604,7 @@ TEST_F(edge, unpriv_io_write_ng_ro)
 
 TEST_F(edge, unpriv_io_write_ng_rw)
 {
-	struct uop u = UOP("ng", O_RDWR, UOP_PT32, CNVME_IOCTL_IO_CMD);
+	struct uop u = UOP("ng", O_RDWR, UOP_PT32, NVME_IOCTL_IO_CMD);
 
 	u.c = write_last(self);
 	check(_metadata, unprivileged(self, &u), ACCES_ON_6_1(self));
@@ -1612,7 +1612,7 @@ TEST_F(edge, unpriv_io_write_ng_rw)
 
 TEST_F(edge, unpriv_io_vendor_ng_rw)
 {
-	struct uop u = UOP("ng", O_RDWR, UOP_PT32, CNVME_IOCTL_IO_CMD);
+	struct uop u = UOP("ng", O_RDWR, UOP_PT32, NVME_IOCTL_IO_CMD);
 
 	u.c = read1(self, self->buf);
 	u.c.opcode = OP_VENDOR_READ;
@@ -1621,7 +1621,7 @@ TEST_F(edge, unpriv_io_vendor_ng_rw)
 
 TEST_F(edge, unpriv_io_cmd_ctrl)
 {
-	struct uop u = UOP("ctrl", O_RDONLY, UOP_PT32, CNVME_IOCTL_IO_CMD);
+	struct uop u = UOP("ctrl", O_RDONLY, UOP_PT32, NVME_IOCTL_IO_CMD);
 
 	u.c = read1(self, self->buf);
 	check(_metadata, unprivileged(self, &u),
@@ -1630,7 +1630,7 @@ TEST_F(edge, unpriv_io_cmd_ctrl)
 
 TEST_F(edge, unpriv_submit_io_read_blk_ro)
 {
-	struct uop u = UOP("blk", O_RDONLY, UOP_USER_IO, CNVME_IOCTL_SUBMIT_IO);
+	struct uop u = UOP("blk", O_RDONLY, UOP_USER_IO, NVME_IOCTL_SUBMIT_IO);
 
 	u.io = user_io(OP_READ, self->buf, 0);
 	check(_metadata, unprivileged(self, &u), 0);
@@ -1639,7 +1639,7 @@ TEST_F(edge, unpriv_submit_io_read_blk_ro)
 /* 6.1 checks nothing for SUBMIT_IO, not even the open mode */
 TEST_F(edge, unpriv_submit_io_write_blk_ro)
 {
-	struct uop u = UOP("blk", O_RDONLY, UOP_USER_IO, CNVME_IOCTL_SUBMIT_IO);
+	struct uop u = UOP("blk", O_RDONLY, UOP_USER_IO, NVME_IOCTL_SUBMIT_IO);
 
 	memset(self->buf2, 0, self->lba);
 	u.io = user_io(OP_WRITE, self->buf2, self->nlb - 1);
@@ -1649,35 +1649,35 @@ TEST_F(edge, unpriv_submit_io_write_blk_ro)
 
 TEST_F(edge, unpriv_id_blk)
 {
-	struct uop u = UOP("blk", O_RDONLY, UOP_PLAIN, CNVME_IOCTL_ID);
+	struct uop u = UOP("blk", O_RDONLY, UOP_PLAIN, NVME_IOCTL_ID);
 
 	check(_metadata, unprivileged(self, &u), self->nsid);
 }
 
 TEST_F(edge, unpriv_reset_ctrl)
 {
-	struct uop u = UOP("ctrl", O_RDWR, UOP_PLAIN, CNVME_IOCTL_RESET);
+	struct uop u = UOP("ctrl", O_RDWR, UOP_PLAIN, NVME_IOCTL_RESET);
 
 	check(_metadata, unprivileged(self, &u), -EACCES);
 }
 
 TEST_F(edge, unpriv_subsys_reset_ctrl)
 {
-	struct uop u = UOP("ctrl", O_RDWR, UOP_PLAIN, CNVME_IOCTL_SUBSYS_RESET);
+	struct uop u = UOP("ctrl", O_RDWR, UOP_PLAIN, NVME_IOCTL_SUBSYS_RESET);
 
 	check(_metadata, unprivileged(self, &u), -EACCES);
 }
 
 TEST_F(edge, unpriv_rescan_ctrl)
 {
-	struct uop u = UOP("ctrl", O_RDWR, UOP_PLAIN, CNVME_IOCTL_RESCAN);
+	struct uop u = UOP("ctrl", O_RDWR, UOP_PLAIN, NVME_IOCTL_RESCAN);
 
 	check(_metadata, unprivileged(self, &u), -EACCES);
 }
 
 TEST_F(edge, unpriv_uring_read_ng)
 {
-	struct uop u = UOP("ng", O_RDONLY, UOP_URING, CNVME_URING_CMD_IO);
+	struct uop u = UOP("ng", O_RDONLY, UOP_URING, NVME_URING_CMD_IO);
 
 	u.c = read1(self, self->buf);
 	check(_metadata, unprivileged(self, &u), ACCES_ON_6_1(self));
@@ -1685,7 +1685,7 @@ TEST_F(edge, unpriv_uring_read_ng)
 
 TEST_F(edge, unpriv_uring_admin_identify)
 {
-	struct uop u = UOP("ctrl", O_RDONLY, UOP_URING, CNVME_URING_CMD_ADMIN);
+	struct uop u = UOP("ctrl", O_RDONLY, UOP_URING, NVME_URING_CMD_ADMIN);
 
 	u.c = identify_ctrl(self->buf);
 	check(_metadata, unprivileged(self, &u), ACCES_ON_6_1(self));
@@ -1704,7 +1704,7 @@ TEST_F(edge, unpriv_uring_admin_identify)
 
 TEST_F(edge, unpriv_part_admin64_identify_ctrl)
 {
-	struct uop u = UOP("part", O_RDONLY, UOP_PT64, CNVME_IOCTL_ADMIN64_CMD);
+	struct uop u = UOP("part", O_RDONLY, UOP_PT64, NVME_IOCTL_ADMIN64_CMD);
 
 	NEED_PART();
 	u.c = identify_ctrl(self->buf);
@@ -1713,7 +1713,7 @@ TEST_F(edge, unpriv_part_admin64_identify_ctrl)
 
 TEST_F(edge, unpriv_part_admin_identify_ctrl)
 {
-	struct uop u = UOP("part", O_RDONLY, UOP_PT32, CNVME_IOCTL_ADMIN_CMD);
+	struct uop u = UOP("part", O_RDONLY, UOP_PT32, NVME_IOCTL_ADMIN_CMD);
 
 	NEED_PART();
 	u.c = identify_ctrl(self->buf);
@@ -1722,7 +1722,7 @@ TEST_F(edge, unpriv_part_admin_identify_ctrl)
 
 TEST_F(edge, unpriv_part_io64_read)
 {
-	struct uop u = UOP("part", O_RDONLY, UOP_PT64, CNVME_IOCTL_IO64_CMD);
+	struct uop u = UOP("part", O_RDONLY, UOP_PT64, NVME_IOCTL_IO64_CMD);
 
 	NEED_PART();
 	u.c = read1(self, self->buf);
@@ -1734,7 +1734,7 @@ TEST_F(edge, root_set_features_num_queues)
 {
 	struct cmd c = { .opcode = ADM_SET_FEAT, .cdw10 = FEAT_NUM_QUEUES };
 
-	check(_metadata, run32(self->ctrl, CNVME_IOCTL_ADMIN_CMD, &c),
+	check(_metadata, run32(self->ctrl, NVME_IOCTL_ADMIN_CMD, &c),
 	      self->new_rules ? -EACCES : ANY_STATUS);
 }
 
@@ -1807,7 +1807,7 @@ static struct res ring_cmd(struct ring *r, int fd, __u32 cmd_op,
 	__u32 *cq_head = (void *)(r->cq + r->p.cq_off.head);
 	__u32 *cq_tail = (void *)(r->cq + r->p.cq_off.tail);
 	__u32 cq_mask = *(__u32 *)(r->cq + r->p.cq_off.ring_mask);
-	struct cnvme_uring_cmd u = {
+	struct nvme_uring_cmd u = {
 		.opcode = c->opcode,
 		.flags = c->flags,
 		.nsid = c->nsid,
@@ -1917,7 +1917,7 @@ TEST_F(edge, uring_plain_ring)
 {
 	struct cmd c = read1(self, self->buf);
 
-	check(_metadata, uring_flags(0, self->ng, CNVME_URING_CMD_IO, 0, &c),
+	check(_metadata, uring_flags(0, self->ng, NVME_URING_CMD_IO, 0, &c),
 	      -EOPNOTSUPP);
 }
 
@@ -1926,7 +1926,7 @@ TEST_F(edge, uring_sqe128_only)
 	struct cmd c = read1(self, self->buf);
 
 	check(_metadata, uring_flags(IORING_SETUP_SQE128, self->ng,
-				     CNVME_URING_CMD_IO, 0, &c), -EOPNOTSUPP);
+				     NVME_URING_CMD_IO, 0, &c), -EOPNOTSUPP);
 }
 
 TEST_F(edge, uring_cqe32_only)
@@ -1934,14 +1934,14 @@ TEST_F(edge, uring_cqe32_only)
 	struct cmd c = read1(self, self->buf);
 
 	check(_metadata, uring_flags(IORING_SETUP_CQE32, self->ng,
-				     CNVME_URING_CMD_IO, 0, &c), -EOPNOTSUPP);
+				     NVME_URING_CMD_IO, 0, &c), -EOPNOTSUPP);
 }
 
 TEST_F(edge, uring_admin_plain_ring)
 {
 	struct cmd c = identify_ctrl(self->buf);
 
-	check(_metadata, uring_flags(0, self->ctrl, CNVME_URING_CMD_ADMIN, 0,
+	check(_metadata, uring_flags(0, self->ctrl, NVME_URING_CMD_ADMIN, 0,
 				     &c), -EOPNOTSUPP);
 }
 
@@ -1949,7 +1949,7 @@ TEST_F(edge, uring_read)
 {
 	struct cmd c = read1(self, self->buf);
 
-	check(_metadata, uring_one(self->ng, CNVME_URING_CMD_IO, &c), 0);
+	check(_metadata, uring_one(self->ng, NVME_URING_CMD_IO, &c), 0);
 }
 
 TEST_F(edge, uring_read_vec)
@@ -1957,7 +1957,7 @@ TEST_F(edge, uring_read_vec)
 	struct iovec iov = { self->buf, self->lba };
 	struct cmd c = vec_read(self, &iov, 1);
 
-	check(_metadata, uring_one(self->ng, CNVME_URING_CMD_IO_VEC, &c), 0);
+	check(_metadata, uring_one(self->ng, NVME_URING_CMD_IO_VEC, &c), 0);
 }
 
 TEST_F(edge, uring_flags)
@@ -1965,7 +1965,7 @@ TEST_F(edge, uring_flags)
 	struct cmd c = read1(self, self->buf);
 
 	c.flags = 1;
-	check(_metadata, uring_one(self->ng, CNVME_URING_CMD_IO, &c), -EINVAL);
+	check(_metadata, uring_one(self->ng, NVME_URING_CMD_IO, &c), -EINVAL);
 }
 
 TEST_F(edge, uring_admin_flags)
@@ -1973,7 +1973,7 @@ TEST_F(edge, uring_admin_flags)
 	struct cmd c = identify_ctrl(self->buf);
 
 	c.flags = 0x40;
-	check(_metadata, uring_one(self->ctrl, CNVME_URING_CMD_ADMIN, &c),
+	check(_metadata, uring_one(self->ctrl, NVME_URING_CMD_ADMIN, &c),
 	      -EINVAL);
 }
 
@@ -1982,21 +1982,21 @@ TEST_F(edge, uring_nsid_other)
 	struct cmd c = read1(self, self->buf);
 
 	c.nsid = self->nsid + 1;
-	check(_metadata, uring_one(self->ng, CNVME_URING_CMD_IO, &c), -EINVAL);
+	check(_metadata, uring_one(self->ng, NVME_URING_CMD_IO, &c), -EINVAL);
 }
 
 TEST_F(edge, uring_addr_unmapped)
 {
 	struct cmd c = read1(self, self->none);
 
-	check(_metadata, uring_one(self->ng, CNVME_URING_CMD_IO, &c), -EFAULT);
+	check(_metadata, uring_one(self->ng, NVME_URING_CMD_IO, &c), -EFAULT);
 }
 
 TEST_F(edge, uring_vec_array_unmapped)
 {
 	struct cmd c = vec_read(self, self->none, 1);
 
-	check(_metadata, uring_one(self->ng, CNVME_URING_CMD_IO_VEC, &c),
+	check(_metadata, uring_one(self->ng, NVME_URING_CMD_IO_VEC, &c),
 	      -EFAULT);
 }
 
@@ -2009,14 +2009,14 @@ TEST_F(edge, uring_metadata_with_data)
 
 	c.metadata = (unsigned long)self->buf2;
 	c.metadata_len = 8;
-	check(_metadata, uring_one(self->ng, CNVME_URING_CMD_IO, &c), -EINVAL);
+	check(_metadata, uring_one(self->ng, NVME_URING_CMD_IO, &c), -EINVAL);
 }
 
 TEST_F(edge, uring_admin_on_ng)
 {
 	struct cmd c = identify_ctrl(self->buf);
 
-	check(_metadata, uring_one(self->ng, CNVME_URING_CMD_ADMIN, &c),
+	check(_metadata, uring_one(self->ng, NVME_URING_CMD_ADMIN, &c),
 	      -ENOTTY);
 }
 
@@ -2024,7 +2024,7 @@ TEST_F(edge, uring_io_on_ctrl)
 {
 	struct cmd c = read1(self, self->buf);
 
-	check(_metadata, uring_one(self->ctrl, CNVME_URING_CMD_IO, &c),
+	check(_metadata, uring_one(self->ctrl, NVME_URING_CMD_IO, &c),
 	      -ENOTTY);
 }
 
@@ -2044,7 +2044,7 @@ TEST_F(edge, uring_on_blk)
 {
 	struct cmd c = read1(self, self->buf);
 
-	check(_metadata, uring_one(self->blk, CNVME_URING_CMD_IO, &c),
+	check(_metadata, uring_one(self->blk, NVME_URING_CMD_IO, &c),
 	      self->blk_uring ? -EINVAL : -EOPNOTSUPP);
 }
 
@@ -2052,7 +2052,7 @@ TEST_F(edge, uring_admin_identify)
 {
 	struct cmd c = identify_ctrl(self->buf);
 
-	check(_metadata, uring_one(self->ctrl, CNVME_URING_CMD_ADMIN, &c), 0);
+	check(_metadata, uring_one(self->ctrl, NVME_URING_CMD_ADMIN, &c), 0);
 }
 
 /*
@@ -2065,7 +2065,7 @@ TEST_F(edge, uring_iopoll_admin)
 	struct cmd c = identify_ctrl(self->buf);
 
 	check(_metadata, uring_flags(BIG_RING | IORING_SETUP_IOPOLL,
-				     self->ctrl, CNVME_URING_CMD_ADMIN, 0, &c),
+				     self->ctrl, NVME_URING_CMD_ADMIN, 0, &c),
 	      self->kver >= 702 ? 0 : -EOPNOTSUPP);
 }
 
@@ -2075,7 +2075,7 @@ TEST_F(edge, uring_iopoll_read)
 	struct cmd c = read1(self, self->buf);
 
 	check(_metadata, uring_flags(BIG_RING | IORING_SETUP_IOPOLL, self->ng,
-				     CNVME_URING_CMD_IO, 0, &c), 0);
+				     NVME_URING_CMD_IO, 0, &c), 0);
 }
 
 /*
@@ -2095,7 +2095,7 @@ TEST_F(edge, uring_fixed_vec)
 	ASSERT_EQ(0, ring_init(&ring, BIG_RING));
 	ASSERT_EQ(0, syscall(__NR_io_uring_register, ring.fd,
 			     IORING_REGISTER_BUFFERS, &reg, 1));
-	check(_metadata, ring_cmd(&ring, self->ng, CNVME_URING_CMD_IO_VEC,
+	check(_metadata, ring_cmd(&ring, self->ng, NVME_URING_CMD_IO_VEC,
 				  IORING_URING_CMD_FIXED, &c),
 	      self->kver >= 702 ? 0 : -EINVAL);
 	ring_exit(&ring);
@@ -2110,7 +2110,7 @@ TEST_F(edge, uring_fixed_read)
 	ASSERT_EQ(0, ring_init(&ring, BIG_RING));
 	ASSERT_EQ(0, syscall(__NR_io_uring_register, ring.fd,
 			     IORING_REGISTER_BUFFERS, &reg, 1));
-	check(_metadata, ring_cmd(&ring, self->ng, CNVME_URING_CMD_IO,
+	check(_metadata, ring_cmd(&ring, self->ng, NVME_URING_CMD_IO,
 				  IORING_URING_CMD_FIXED, &c), 0);
 	ring_exit(&ring);
 }
@@ -2125,7 +2125,7 @@ TEST_F(edge, uring_fixed_outside)
 	ASSERT_EQ(0, ring_init(&ring, BIG_RING));
 	ASSERT_EQ(0, syscall(__NR_io_uring_register, ring.fd,
 			     IORING_REGISTER_BUFFERS, &reg, 1));
-	check(_metadata, ring_cmd(&ring, self->ng, CNVME_URING_CMD_IO,
+	check(_metadata, ring_cmd(&ring, self->ng, NVME_URING_CMD_IO,
 				  IORING_URING_CMD_FIXED, &c), -EFAULT);
 	ring_exit(&ring);
 }
@@ -2156,7 +2156,7 @@ TEST_F_TIMEOUT(edge, zz_timeout_aer_cancelled, 60)
 {
 	struct cmd c = { .opcode = ADM_AER, .timeout_ms = 2000 };
 
-	check(_metadata, run32(self->ctrl, CNVME_IOCTL_ADMIN_CMD, &c), -EINTR);
+	check(_metadata, run32(self->ctrl, NVME_IOCTL_ADMIN_CMD, &c), -EINTR);
 	wait_live(self->ctrl_path);
 }
 

@@ -26,7 +26,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "linux/cnvme_ioctl.h"
+#include <linux/nvme_ioctl.h>
 #include "tap_plain.h"
 
 #define NSID		3
@@ -78,14 +78,14 @@ static int find_disk(char *out, int len)
 
 static int submit(int fd, __u8 op, void *buf, __u16 nblocks, __u64 slba)
 {
-	struct cnvme_user_io io = {
+	struct nvme_user_io io = {
 		.opcode = op,
 		.nblocks = nblocks,
 		.addr = (unsigned long)buf,
 		.slba = slba,
 	};
 
-	return ioctl(fd, CNVME_IOCTL_SUBMIT_IO, &io);
+	return ioctl(fd, NVME_IOCTL_SUBMIT_IO, &io);
 }
 
 /* write then read back @nblocks + 1 blocks at @off in a 3-page buffer */

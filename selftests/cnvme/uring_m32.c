@@ -24,7 +24,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "linux/cnvme_ioctl.h"
+#include <linux/nvme_ioctl.h>
 #include "tap_plain.h"
 
 #define GARBAGE	(0xdeadbeefULL << 32)
@@ -62,7 +62,7 @@ static int find_ng(char *out, int len)
 	return -1;
 }
 
-static void read_cmd(struct cnvme_uring_cmd *u, void *buf)
+static void read_cmd(struct nvme_uring_cmd *u, void *buf)
 {
 	memset(u, 0, sizeof(*u));
 	u->opcode = 0x02;	/* Read LBA 0, 8 blocks of 512 */
@@ -79,7 +79,7 @@ static int uring_read(int fd, void *buf, char *why, int len)
 	unsigned char *sq, *cq, *sqes;
 	struct io_uring_sqe *sqe;
 	struct io_uring_cqe *cqe;
-	struct cnvme_uring_cmd u;
+	struct nvme_uring_cmd u;
 	unsigned int *tail, *head, *ctail;
 	int rfd, ret;
 
@@ -103,7 +103,7 @@ static int uring_read(int fd, void *buf, char *why, int len)
 	memset(sqe, 0, 128);
 	sqe->opcode = IORING_OP_URING_CMD;
 	sqe->fd = fd;
-	sqe->cmd_op = CNVME_URING_CMD_IO;
+	sqe->cmd_op = NVME_URING_CMD_IO;
 	memcpy(sqe->cmd, &u, sizeof(u));
 	((unsigned int *)(sq + p.sq_off.array))[0] = 0;
 	tail = (void *)(sq + p.sq_off.tail);
@@ -130,7 +130,7 @@ static int uring_read(int fd, void *buf, char *why, int len)
 int main(void)
 {
 	const char *topo = getenv("TOPO");
-	struct cnvme_passthru_cmd64 c;
+	struct nvme_passthru_cmd64 c;
 	char ng[64], why[160];
 	void *buf;
 	int fd, r;
@@ -159,7 +159,7 @@ int main(void)
 	c.addr = (uintptr_t)buf | GARBAGE;
 	c.data_len = 4096;
 	c.cdw12 = 7;
-	r = ioctl(fd, CNVME_IOCTL_IO64_CMD, &c);
+	r = ioctl(fd, NVME_IOCTL_IO64_CMD, &c);
 	snprintf(why, sizeof(why), "ret %d (%s)", r, r < 0 ? strerror(errno) : "-");
 	tap(r == 0, "IO64 ioctl read, data pointer with high garbage", why);
 	close(fd);

@@ -35,7 +35,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "linux/cnvme_ioctl.h"
+#include <linux/nvme_ioctl.h>
 
 static int nth_fd = -1;
 static void *buf;
@@ -76,7 +76,7 @@ static int open_or_die(const char *path, int flags)
 }
 
 /* a Read of one block at LBA 0 (Identify Controller on the admin queue) */
-static void fill(struct cnvme_passthru_cmd64 *c, unsigned int nsid,
+static void fill(struct nvme_passthru_cmd64 *c, unsigned int nsid,
 		 unsigned int bs)
 {
 	memset(c, 0, sizeof(*c));
@@ -92,8 +92,8 @@ static void fill(struct cnvme_passthru_cmd64 *c, unsigned int nsid,
 	c->addr = (unsigned long)buf;
 }
 
-static void to32(struct cnvme_passthru_cmd *d,
-		 const struct cnvme_passthru_cmd64 *s)
+static void to32(struct nvme_passthru_cmd *d,
+		 const struct nvme_passthru_cmd64 *s)
 {
 	memset(d, 0, sizeof(*d));
 	d->opcode = s->opcode;
@@ -157,10 +157,10 @@ static long ring_run(struct ring *r, int *res)
 
 int main(int argc, char **argv)
 {
-	struct cnvme_passthru_cmd64 c64;
-	struct cnvme_passthru_cmd c32;
-	struct cnvme_user_io uio;
-	struct cnvme_uring_cmd ucmd;
+	struct nvme_passthru_cmd64 c64;
+	struct nvme_passthru_cmd c32;
+	struct nvme_user_io uio;
+	struct nvme_uring_cmd ucmd;
 	struct io_uring_sqe *sqe;
 	struct ring r;
 	unsigned int n, nsid = 0, bs = 4096, l;
@@ -208,7 +208,7 @@ int main(int argc, char **argv)
 		memset(sqe, 0, 128);
 		sqe->opcode = IORING_OP_URING_CMD;
 		sqe->fd = fd;
-		sqe->cmd_op = nsid ? CNVME_URING_CMD_IO : CNVME_URING_CMD_ADMIN;
+		sqe->cmd_op = nsid ? NVME_URING_CMD_IO : NVME_URING_CMD_ADMIN;
 		sqe->user_data = 1;
 		memcpy(sqe->cmd, &ucmd, sizeof(ucmd));
 		arm(n);
@@ -236,33 +236,33 @@ int main(int argc, char **argv)
 		iov.iov_len = bs;
 		if (!strcmp(op, "admin")) {
 			arm(n);
-			ret = ioctl(fd, CNVME_IOCTL_ADMIN_CMD, &c32);
+			ret = ioctl(fd, NVME_IOCTL_ADMIN_CMD, &c32);
 		} else if (!strcmp(op, "admin64")) {
 			arm(n);
-			ret = ioctl(fd, CNVME_IOCTL_ADMIN64_CMD, &c64);
+			ret = ioctl(fd, NVME_IOCTL_ADMIN64_CMD, &c64);
 		} else if (!strcmp(op, "io") && nsid) {
 			arm(n);
-			ret = ioctl(fd, CNVME_IOCTL_IO_CMD, &c32);
+			ret = ioctl(fd, NVME_IOCTL_IO_CMD, &c32);
 		} else if (!strcmp(op, "io64") && nsid) {
 			arm(n);
-			ret = ioctl(fd, CNVME_IOCTL_IO64_CMD, &c64);
+			ret = ioctl(fd, NVME_IOCTL_IO64_CMD, &c64);
 		} else if (!strcmp(op, "io64vec") && nsid) {
 			c64.addr = (unsigned long)&iov;
 			c64.data_len = 1;
 			arm(n);
-			ret = ioctl(fd, CNVME_IOCTL_IO64_CMD_VEC, &c64);
+			ret = ioctl(fd, NVME_IOCTL_IO64_CMD_VEC, &c64);
 		} else if (!strcmp(op, "submit")) {
 			arm(n);
-			ret = ioctl(fd, CNVME_IOCTL_SUBMIT_IO, &uio);
+			ret = ioctl(fd, NVME_IOCTL_SUBMIT_IO, &uio);
 		} else if (!strcmp(op, "id")) {
 			arm(n);
-			ret = ioctl(fd, CNVME_IOCTL_ID);
+			ret = ioctl(fd, NVME_IOCTL_ID);
 		} else if (!strcmp(op, "reset")) {
 			arm(n);
-			ret = ioctl(fd, CNVME_IOCTL_RESET);
+			ret = ioctl(fd, NVME_IOCTL_RESET);
 		} else if (!strcmp(op, "rescan")) {
 			arm(n);
-			ret = ioctl(fd, CNVME_IOCTL_RESCAN);
+			ret = ioctl(fd, NVME_IOCTL_RESCAN);
 		} else {
 			fprintf(stderr, "fail_nth: unknown operation %s\n", op);
 			return 2;

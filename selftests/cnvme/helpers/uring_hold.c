@@ -24,7 +24,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "linux/cnvme_ioctl.h"
+#include <linux/nvme_ioctl.h>
 
 #ifndef IORING_SETUP_DEFER_TASKRUN
 #define IORING_SETUP_SINGLE_ISSUER	(1U << 12)
@@ -43,7 +43,7 @@ int main(int argc, char **argv)
 	struct io_uring_params p = { };
 	unsigned char *sq, *cq, *sqes;
 	struct io_uring_sqe *sqe;
-	struct cnvme_uring_cmd u = { };
+	struct nvme_uring_cmd u = { };
 	struct sigaction sa = { .sa_handler = on_usr1 };
 	__u32 *sq_tail, *sq_array, *cq_head, *cq_tail, head;
 	struct io_uring_cqe *cqe;
@@ -98,7 +98,7 @@ int main(int argc, char **argv)
 	memset(sqe, 0, 128);
 	sqe->opcode = IORING_OP_URING_CMD;
 	sqe->fd = fd;
-	sqe->cmd_op = CNVME_URING_CMD_IO;
+	sqe->cmd_op = NVME_URING_CMD_IO;
 	sqe->user_data = 1;
 	memcpy(sqe->cmd, &u, sizeof(u));
 	sq_array[0] = 0;

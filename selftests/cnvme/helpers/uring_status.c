@@ -24,7 +24,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "linux/cnvme_ioctl.h"
+#include <linux/nvme_ioctl.h>
 
 #define MAX_SEEN 16
 
@@ -42,7 +42,7 @@ static int rfd, fd;
 /* Send @n commands of @opcode one by one; print the results seen. */
 static int run(long opcode, long n)
 {
-	struct cnvme_uring_cmd u = { };
+	struct nvme_uring_cmd u = { };
 	__u32 *sq_tail, *sq_array, *cq_head, *cq_tail, head;
 	int res[MAX_SEEN], count[MAX_SEEN], seen = 0;
 	struct io_uring_sqe *sqe;
@@ -64,7 +64,7 @@ static int run(long opcode, long n)
 		memset(sqe, 0, 128);
 		sqe->opcode = IORING_OP_URING_CMD;
 		sqe->fd = fd;
-		sqe->cmd_op = CNVME_URING_CMD_ADMIN;
+		sqe->cmd_op = NVME_URING_CMD_ADMIN;
 		sqe->user_data = i + 1;
 		memcpy(sqe->cmd, &u, sizeof(u));
 		sq_array[slot] = slot;
