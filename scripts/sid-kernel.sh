@@ -101,6 +101,13 @@ release=${image#linux-image-}
 	echo "sid-kernel: headers of $release not installed ($suite is moving?)" >&2
 	exit 1
 }
+# kbuild runs sparse only when the headers tree's
+# scripts/checker-valid.sh says so, and Debian's headers packages lack
+# it: ours stands in (scripts/checker-valid.sh)
+cv=$root/usr/src/linux-headers-${release%-amd64}-common/scripts/checker-valid.sh
+if [ -d "${cv%/*}" ] && [ ! -e "$cv" ]; then
+	install -m 0755 "$(dirname "$0")/checker-valid.sh" "$cv"
+fi
 # the package's version too: a release candidate's release string
 # (7.3-amd64) stays the same from one rc to the next
 version=$(in_root apt-cache policy "$image" | sed -n 's/^ *Candidate: *//p')
