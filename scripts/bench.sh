@@ -20,7 +20,8 @@
 #   MEM_LOADS loads of each driver whose memory footprint is measured (3)
 #   BACKEND   null (QEMU null-co namespace, default) or file (a file-backed
 #             one)
-#   KVER      guest kernel (default: the newest of selftests/vm/kernels.sh)
+#   KVER      guest kernel (default: the newest of Debian 12's in
+#             selftests/vm/kernels.sh, SID=0)
 #   SMOKE=1   the CI smoke run: 1 sample, 1 s + 1 s ramp, five points
 #   INSN=1    count instructions per I/O instead of timing: the guest runs
 #             under QEMU's insn_count plugin (selftests/bench/plugin), in
@@ -124,7 +125,7 @@ file) topo="file" ;;
 esac
 
 if [ -z "${KVER:-}" ]; then
-	KVER=$("$vm/kernels.sh" | tail -n1) || exit 2
+	KVER=$(SID=0 "$vm/kernels.sh" | tail -n1) || exit 2
 fi
 if ! [ -f "$root/build/$KVER/cnvme.ko" ]; then
 	# a short form (6.12): the release it names

@@ -9,7 +9,8 @@ rm -rf "$demo"
 mkdir -p "$demo/lib"
 install -m 0755 "$root/selftests/demo/demo.sh" "$demo/"
 install -m 0644 "$root"/selftests/lib/*.sh "$demo/lib/"
-kver=${KVER:-$("$root/selftests/vm/kernels.sh" | tail -n 1)}
+# the newest of Debian 12's own kernels (not unstable's, in its chroot)
+kver=${KVER:-$(SID=0 "$root/selftests/vm/kernels.sh" | tail -n 1)}
 echo "demo: cnvme on $kver, one emulated NVMe controller with a file-backed namespace"
 KVER=$kver TOPO=${TOPO:-file} DRIVER=cnvme SELFTESTS_DIR=$demo \
 	TESTS=demo.sh INTERACTIVE=${INTERACTIVE:-0} UNLOAD=1 \

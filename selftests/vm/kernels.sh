@@ -8,9 +8,9 @@
 #                     (so "6.1" matches 6.1.0-56-amd64 but not 6.12.x).
 # BOOT_DIR / MODULES_DIR override /boot and /lib/modules (for testing).
 #
-# SID=1: Debian unstable's kernel is listed too, once scripts/sid-kernel.sh
-# has set it up (outside /boot; not yet in the default matrix: see
-# Documentation/testing.rst).
+# Debian unstable's kernel is listed too, once scripts/sid-kernel.sh has
+# set it up (outside /boot; Documentation/testing.rst); SID=0 leaves it
+# out.
 # kernels.sh --dir RELEASE: the directory of such a kernel (vmlinuz,
 # release, config, modules/lib/modules/RELEASE: run.sh's KERNEL_DIR);
 # exit 1 for a kernel of /boot.
@@ -20,7 +20,7 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 external() { # the directories of the kernels outside /boot
-	if [ "${SID:-0}" = 1 ]; then
+	if [ "${SID:-1}" = 1 ]; then
 		"$here/../../scripts/sid-kernel.sh" --print || true
 	fi
 	if [ "${DEBUG_KERNEL:-0}" = 1 ]; then
