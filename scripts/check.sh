@@ -186,7 +186,7 @@ elif [ "$w1_counted" = 0 ]; then
 fi
 if [ "$debug_failed" = 0 ]; then
 	PRE_PASSED=$mp PRE_FAILED=$mf PRE_SKIPPED=$ms DEBUG_KERNEL=1 DEBUG_ONLY=1 \
-		JOBS=${DEBUG_JOBS:-1} "$root/selftests/check.sh"
+		"$root/selftests/check.sh"
 	rc=$?
 else
 	echo "$mp passed, $((mf + 1)) failed, $ms skipped"

@@ -102,8 +102,8 @@ ref_tests() {
 # own timers much of the time (one boot keeps 45 % of two host CPUs
 # busy), so two share the host's CPUs without either waiting long.
 JOBS=${JOBS:-1}
-case $JOBS in '' | *[!0-9]* | 0)
-	echo "check.sh: JOBS must be a positive number, not '$JOBS'" >&2
+case $JOBS in '' | *[!0-9]* | 0*)
+	echo "check.sh: JOBS must be a positive number (no leading 0), not '$JOBS'" >&2
 	JOBS=1
 	total_f=$((total_f + 1))
 	;;
@@ -125,23 +125,28 @@ run_one() {
 }
 
 # reap N: wait until no more than N boots run, counting each that ended
+# (its subshell writes DIR.rc last; a second's polling is nothing beside
+# a boot, and unlike wait -n it cannot miss an end or mistake a reused
+# PID for a boot)
 reap() {
-	local pid i e keep
-	while [ ${#pending[@]} -gt "$1" ]; do
-		pid=
-		wait -n -p pid || true
+	local e i d keep
+	while :; do
 		keep=()
 		for e in "${pending[@]}"; do
 			i=${e%%|*}
-			if [ "$i" = "$pid" ] || ! kill -0 "$i" 2>/dev/null; then
+			d=${e#*|}
+			d=${d%%|*}
+			# (or its subshell is gone without one: killed)
+			if [ -e "$d.rc" ] || ! kill -0 "$i" 2>/dev/null; then
 				wait "$i" 2>/dev/null || true
-				e=${e#*|}
-				counted "${e#*|}" "${e%%|*}"
+				counted "${e#*|*|}" "$d"
 			else
 				keep+=("$e")
 			fi
 		done
 		pending=("${keep[@]}")
+		[ ${#pending[@]} -gt "$1" ] || return 0
+		sleep 1
 	done
 }
 
@@ -310,6 +315,11 @@ if [ "${DEBUG_FULL:-0}" = 1 ]; then
 	DEBUG_RUNS="$DEBUG_RUNS;|file|$(ref_tests)|nvme|"
 fi
 if [ "${DEBUG_KERNEL:-0}" = 1 ] && [ -n "$drivers" ]; then
+	# the matrix's boots end first; the debug kernel's go DEBUG_JOBS
+	# at a time (default one: slower and heavier)
+	reap 0
+	JOBS=${DEBUG_JOBS:-1}
+	case $JOBS in '' | *[!0-9]* | 0*) JOBS=1 ;; esac
 	if ! ddir=$("$root/scripts/debug-kernel.sh" --print); then
 		echo "check.sh: DEBUG_KERNEL=1 but no debug kernel (make debug-kernel)" >&2
 		total_f=$((total_f + 1))

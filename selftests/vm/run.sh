@@ -487,7 +487,7 @@ if [ "$INTERACTIVE" != 1 ]; then
 		if [ "$timed_out" = 1 ]; then
 			what="guest hung: no end of run after ${TIMEOUT}s, QEMU killed (vCPU registers in hang-regs.log)"
 		elif [ "$emu_stopped" = 1 ]; then
-			what="emulation fault again (RFLAGS $(impossible_rflags), reserved bits set): QEMU stopped 10 s after the report"
+			what="emulation fault in boot $boot_attempts (RFLAGS $(impossible_rflags), reserved bits set): QEMU stopped 10 s after the report"
 		elif grep -q 'Kernel panic' "$RUNDIR/console.log"; then
 			what="guest crashed: $(grep -m1 'Kernel panic' "$RUNDIR/console.log" | sed 's/^\[[^]]*\] *//')"
 		else
