@@ -101,13 +101,18 @@ ref_tests() {
 # JOBS=N (default 1), up to N boots run at once: a guest waits on its
 # own timers much of the time (one boot keeps 45 % of two host CPUs
 # busy), so two share the host's CPUs without either waiting long.
-JOBS=${JOBS:-1}
-case $JOBS in '' | *[!0-9]* | 0*)
-	echo "check.sh: JOBS must be a positive number (no leading 0), not '$JOBS'" >&2
-	JOBS=1
-	total_f=$((total_f + 1))
-	;;
-esac
+# jobs_setting NAME VALUE: VALUE when it is a positive number (no leading
+# 0, which $(( )) would read as octal); else 1, a log line and a failure
+jobs_setting() {
+	case $2 in '' | *[!0-9]* | 0*)
+		echo "check.sh: $1 must be a positive number (no leading 0), not '$2'" >&2
+		total_f=$((total_f + 1))
+		JOBS=1
+		;;
+	*) JOBS=$2 ;;
+	esac
+}
+jobs_setting JOBS "${JOBS:-1}"
 pending=() # "pid|dir|label" of the boots running
 run_one() {
 	local label=$1 dir=$2
@@ -318,8 +323,7 @@ if [ "${DEBUG_KERNEL:-0}" = 1 ] && [ -n "$drivers" ]; then
 	# the matrix's boots end first; the debug kernel's go DEBUG_JOBS
 	# at a time (default one: slower and heavier)
 	reap 0
-	JOBS=${DEBUG_JOBS:-1}
-	case $JOBS in '' | *[!0-9]* | 0*) JOBS=1 ;; esac
+	jobs_setting DEBUG_JOBS "${DEBUG_JOBS:-1}"
 	if ! ddir=$("$root/scripts/debug-kernel.sh" --print); then
 		echo "check.sh: DEBUG_KERNEL=1 but no debug kernel (make debug-kernel)" >&2
 		total_f=$((total_f + 1))
