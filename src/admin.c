@@ -1,102 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cnvme: the admin queue, a blk-mq queue with one hardware context.
+ * cnvme: the admin queue, a blk-mq queue with one hardware context, and the
+ * driver's own admin commands.
  *
- * Every admin command, the driver's own and (later) user passthrough, is a
- * request on this queue: the tag is the command identifier, blk-mq's timer
- * watches it, and cancellation walks the tag set.
+ * Every admin command, the driver's own and user passthrough, is a request
+ * on this queue: the tag is the command identifier, blk-mq's timer watches
+ * it, and cancellation walks the tag set.  Its blk-mq operations are in
+ * io.c (submission and completion) and timeout.c.
  */
 #include <linux/dma-mapping.h>
-#include <linux/interrupt.h>
 
 #include "cnvme.h"
 #include "compat.h"
 
 /* The tags below the AER's command identifier; one SQ slot stays empty. */
 #define CNVME_ADMIN_TAGS	CNVME_AEN_CID
-
-static blk_status_t cnvme_admin_queue_rq(struct blk_mq_hw_ctx *hctx,
-					 const struct blk_mq_queue_data *bd)
-{
-	struct cnvme_queue *q = hctx->driver_data;
-	struct request *rq = bd->rq;
-	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
-	enum cnvme_state state = cnvme_state(q->ctrl);
-	blk_status_t ret;
-
-	if (unlikely(state == CNVME_STATE_DEAD ||
-		     state == CNVME_STATE_DELETING_NOIO))
-		return BLK_STS_IOERR;
-
-	cnvme_iod_start(rq);
-	if (blk_rq_nr_phys_segments(rq)) {
-		ret = cnvme_map_data(q->ctrl, rq, false);
-		if (ret)
-			return ret;
-	}
-	blk_mq_start_request(rq);
-	cnvme_submit_cmd(q, &iod->cmd);
-	return BLK_STS_OK;
-}
-
-static void cnvme_admin_complete(struct request *rq)
-{
-	struct cnvme_queue *q = rq->mq_hctx->driver_data;
-	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
-
-	cnvme_unmap_data(q->ctrl, rq);
-	blk_mq_end_request(rq, iod->status ? BLK_STS_IOERR : BLK_STS_OK);
-}
-
-static int cnvme_admin_init_hctx(struct blk_mq_hw_ctx *hctx, void *data,
-				 unsigned int hctx_idx)
-{
-	struct cnvme_ctrl *ctrl = data;
-
-	hctx->driver_data = &ctrl->adminq;
-	return 0;
-}
-
-static enum blk_eh_timer_return cnvme_admin_timeout(struct request *rq)
-{
-	struct cnvme_queue *q = rq->mq_hctx->driver_data;
-	struct cnvme_ctrl *ctrl = q->ctrl;
-	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
-
-	cnvme_poll_queue(q);
-	if (blk_mq_request_completed(rq)) {
-		dev_warn(&ctrl->pdev->dev,
-			 "admin command id %u completed without an interrupt\n",
-			 rq->tag);
-		return BLK_EH_DONE;
-	}
-
-	dev_err(&ctrl->pdev->dev,
-		"admin command (opcode %#x, id %u) timed out after %u ms\n",
-		iod->cmd.common.opcode, rq->tag, jiffies_to_msecs(rq->timeout));
-
-	/*
-	 * During bring-up or a reset the reset work itself is waiting for
-	 * this command: stop the controller so nothing more is DMAed, fail
-	 * the command, and let the work decide.  Otherwise reset.
-	 */
-	if (cnvme_state(ctrl) != CNVME_STATE_LIVE) {
-		cnvme_disable_ctrl(ctrl);
-		cnvme_sync_io_irqs(ctrl);
-		cnvme_admin_cancel_all(ctrl);
-		return BLK_EH_DONE;
-	}
-	if (cnvme_schedule_reset(ctrl))
-		return BLK_EH_DONE;
-	return BLK_EH_RESET_TIMER;
-}
-
-static const struct blk_mq_ops cnvme_admin_mq_ops = {
-	.queue_rq	= cnvme_admin_queue_rq,
-	.complete	= cnvme_admin_complete,
-	.init_hctx	= cnvme_admin_init_hctx,
-	.timeout	= cnvme_admin_timeout,
-};
 
 int cnvme_admin_init(struct cnvme_ctrl *ctrl)
 {
@@ -133,15 +51,6 @@ free_set:
 free_queue:
 	cnvme_queue_free(&ctrl->adminq);
 	return ret;
-}
-
-/* Fail every started command; the controller must not be DMAing any more. */
-void cnvme_admin_cancel_all(struct cnvme_ctrl *ctrl)
-{
-	mutex_lock(&ctrl->cancel_lock);
-	blk_mq_tagset_busy_iter(&ctrl->admin_set, cnvme_cancel_rq, NULL);
-	mutex_unlock(&ctrl->cancel_lock);
-	blk_mq_tagset_wait_completed_request(&ctrl->admin_set);
 }
 
 void cnvme_admin_exit(struct cnvme_ctrl *ctrl)

@@ -585,55 +585,9 @@ int cnvme_queue_alloc(struct cnvme_ctrl *ctrl, struct cnvme_queue *q,
 		      u16 qid, u16 depth, u16 cq_depth);
 void cnvme_queue_free(struct cnvme_queue *q);
 void cnvme_queue_reset(struct cnvme_queue *q);
-void cnvme_submit_cmd(struct cnvme_queue *q, struct nvme_command *cmd);
-int cnvme_process_cq(struct cnvme_queue *q, struct io_comp_batch *iob);
-
-/* Copy one command into the next SQ slot; the caller holds sq_lock. */
-static __always_inline void cnvme_sq_copy(struct cnvme_queue *q,
-					  struct nvme_command *cmd)
-{
-	memcpy(&q->sqes[q->sq_tail], cmd, sizeof(*cmd));
-	if (++q->sq_tail == q->depth)
-		q->sq_tail = 0;
-}
-
-/*
- * Ring the tail doorbell for what was copied since the last ring.  With
- * @last false the ring is put off (blk-mq promises a later ->commit_rqs
- * or a last request), unless the SQ would fill up first.
- */
-static __always_inline void cnvme_sq_ring(struct cnvme_queue *q, bool last)
-{
-	if (!last) {
-		u16 next = q->sq_tail + 1;
-
-		if (next == q->depth)
-			next = 0;
-		if (next != q->last_sq_tail)
-			return;
-	}
-	if (q->sq_tail == q->last_sq_tail)
-		return;
-	if (cnvme_dbbuf_update(q->sq_tail, q->dbbuf_sq_db, q->dbbuf_sq_ei))
-		writel(q->sq_tail, q->sq_db);
-	q->last_sq_tail = q->sq_tail;
-}
-
-/* A new entry at the CQ head; lockless callers may see a stale answer. */
-static inline bool cnvme_cqe_pending(struct cnvme_queue *q)
-{
-	struct nvme_completion *cqe = &q->cqes[READ_ONCE(q->cq_head)];
-
-	return (le16_to_cpu(READ_ONCE(cqe->status)) & 1) ==
-	       READ_ONCE(q->cq_phase);
-}
-
-void cnvme_poll_queue(struct cnvme_queue *q);
-irqreturn_t cnvme_irq(int irq, void *data);
 
 /* admin.c */
 int cnvme_admin_init(struct cnvme_ctrl *ctrl);
-void cnvme_admin_cancel_all(struct cnvme_ctrl *ctrl);
 void cnvme_admin_exit(struct cnvme_ctrl *ctrl);
 int cnvme_admin_exec(struct cnvme_ctrl *ctrl, struct nvme_command *cmd,
 		     void *buf, unsigned int len, union nvme_result *result);
@@ -662,15 +616,28 @@ void cnvme_delete_io_queues(struct cnvme_ctrl *ctrl);
 void cnvme_free_io_queues(struct cnvme_ctrl *ctrl);
 void cnvme_sync_io_irqs(struct cnvme_ctrl *ctrl);
 
-/* io.c */
+/* io.c: the hot path, submission to completion, of both queue types */
 extern const struct blk_mq_ops cnvme_io_mq_ops;
-blk_status_t cnvme_error_status(u16 status);
+extern const struct blk_mq_ops cnvme_admin_mq_ops;
+void cnvme_submit_cmd(struct cnvme_queue *q, struct nvme_command *cmd);
+void cnvme_complete_rq(struct request *rq);
+irqreturn_t cnvme_irq(int irq, void *data);
+int cnvme_reap_cq_trylock(struct cnvme_queue *nq, struct io_comp_batch *iob);
+void cnvme_reap_cq_sync(struct cnvme_queue *q);
+
+/* timeout.c: requests that do not complete */
+enum blk_eh_timer_return cnvme_io_timeout(struct request *rq);
+enum blk_eh_timer_return cnvme_admin_timeout(struct request *rq);
+bool cnvme_cancel_rq(struct request *rq, void *data);
 void cnvme_cancel_all_io(struct cnvme_ctrl *ctrl);
+void cnvme_admin_cancel_all(struct cnvme_ctrl *ctrl);
+
+/* tagset.c: the I/O tag set */
+blk_status_t cnvme_reroute(struct cnvme_ctrl *ctrl, struct request *rq);
+void cnvme_map_queues(struct blk_mq_tag_set *set);
 int cnvme_io_tagset_update(struct cnvme_ctrl *ctrl);
 void cnvme_io_resubmit_rerouted(struct cnvme_ctrl *ctrl);
 void cnvme_io_tagset_free(struct cnvme_ctrl *ctrl);
-bool cnvme_cancel_rq(struct request *rq, void *data);
-int cnvme_poll_cq(struct cnvme_queue *nq, struct io_comp_batch *iob);
 
 /* ns.c */
 struct hd_geometry;

@@ -68,20 +68,4 @@ static __always_inline void cnvme_unmap_io(struct cnvme_ctrl *ctrl,
 	cnvme_unmap_data(ctrl, rq);
 }
 
-/*
- * What a request holds while the controller has it: its DMA mappings and
- * lists, and its place in the multipath count.  Both completion paths.
- */
-static __always_inline void cnvme_release_rq(struct cnvme_ctrl *ctrl,
-					     struct request *rq)
-{
-	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
-
-	cnvme_unmap_io(ctrl, rq);
-	if (iod->mpath_counted) {
-		atomic_dec(&ctrl->nr_active);
-		iod->mpath_counted = false;
-	}
-}
-
 #endif /* CNVME_DMA_H */

@@ -1,13 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cnvme: the I/O path: blk-mq operations of the namespaces' queues.
+ * cnvme: the hot path of the admin queue and the I/O queues, in the order
+ * a request takes it.
  *
- * Submission takes only the queue's sq_lock, allocates nothing beyond the
- * DMA pools, and rings the doorbell once per batch (->queue_rqs, or
- * bd->last / ->commit_rqs).  Completion runs in the queue's interrupt or
- * in ->poll and ends file system requests in batches.
+ * Submission: ->queue_rq (or ->queue_rqs for a plug list) builds the
+ * command in the request's pdu (cnvme_prep_rq), maps its data (dma.h,
+ * dma.c), copies it into the SQ under sq_lock and rings the doorbell once
+ * per batch.  The admin queue does the same with cnvme_admin_queue_rq and
+ * cnvme_submit_cmd.
+ *
+ * Completion: the queue's interrupt (cnvme_irq) or a poller walks the CQ
+ * (__cnvme_reap_cq), matches each entry to its request
+ * (cnvme_complete_cqe), and ends file system successes in a batch
+ * (cnvme_complete_batch); everything else ends in ->complete
+ * (cnvme_complete_rq, cnvme_admin_complete).  Both release what the
+ * request held (cnvme_release_rq).  The three ways into the CQ differ
+ * only in who keeps others out of it:
+ *
+ *   cnvme_reap_cq          the caller does (its interrupt handler, or
+ *                          cq_lock / the vector disabled);
+ *   cnvme_reap_cq_trylock  cq_lock if it is free: ->poll and io_uring's
+ *                          iopoll on polled queues;
+ *   cnvme_reap_cq_sync     it waits the interrupt handler out: timeouts
+ *                          and resets, in process context.
+ *
+ * Timeouts and cancellation are in timeout.c, the tag set in tagset.c.
  */
 #include <linux/blk-integrity.h>
+#include <linux/interrupt.h>
 #include <linux/t10-pi.h>
 
 #include "cnvme.h"
@@ -218,7 +238,36 @@ fail:
 	return ret;
 }
 
-static void cnvme_complete_rq(struct request *rq);
+/* Copy one command into the next SQ slot; the caller holds sq_lock. */
+static __always_inline void cnvme_sq_copy(struct cnvme_queue *q,
+					  struct nvme_command *cmd)
+{
+	memcpy(&q->sqes[q->sq_tail], cmd, sizeof(*cmd));
+	if (++q->sq_tail == q->depth)
+		q->sq_tail = 0;
+}
+
+/*
+ * Ring the tail doorbell for what was copied since the last ring.  With
+ * @last false the ring is put off (blk-mq promises a later ->commit_rqs
+ * or a last request), unless the SQ would fill up first.
+ */
+static __always_inline void cnvme_sq_ring(struct cnvme_queue *q, bool last)
+{
+	if (!last) {
+		u16 next = q->sq_tail + 1;
+
+		if (next == q->depth)
+			next = 0;
+		if (next != q->last_sq_tail)
+			return;
+	}
+	if (q->sq_tail == q->last_sq_tail)
+		return;
+	if (cnvme_dbbuf_update(q->sq_tail, q->dbbuf_sq_db, q->dbbuf_sq_ei))
+		writel(q->sq_tail, q->sq_db);
+	q->last_sq_tail = q->sq_tail;
+}
 
 /*
  * A multipath request whose controller is gone: complete it as a path
@@ -231,51 +280,6 @@ static blk_status_t cnvme_fail_path(struct request *rq)
 	/* DNR: no retry on this controller, straight to another path */
 	iod->status = NVME_SC_HOST_PATH_ERROR | NVME_STATUS_DNR;
 	iod->cancelled = true;
-	blk_mq_set_request_complete(rq);
-	cnvme_complete_rq(rq);
-	return BLK_STS_OK;
-}
-
-/*
- * A request of a queue that a reset took away (the controller granted
- * fewer), met while the tag set is drained for its resize: it can never
- * run where it is.  A multipath request goes to its head; the bios of a
- * file system request go back through the block layer once the resize
- * is done (cnvme_io_resubmit_rerouted), where they become requests of the
- * queues that remain.  A passthrough command or a step of a flush
- * sequence has nothing to resubmit: it fails, as the in-kernel driver
- * fails every request of such a queue.
- */
-static blk_status_t cnvme_reroute(struct cnvme_ctrl *ctrl, struct request *rq)
-{
-	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
-	unsigned long flags;
-	struct bio *bio;
-
-	iod->status = 0;
-	iod->cancelled = true;
-	spin_lock_irqsave(&ctrl->reroute_lock, flags);
-	if (blk_rq_is_passthrough(rq) || !rq->bio ||
-	    (!(rq->cmd_flags & CNVME_REQ_MPATH) &&
-	     (rq->rq_flags & RQF_FLUSH_SEQ))) {
-		iod->status = NVME_SC_HOST_ABORTED_CMD | NVME_STATUS_DNR;
-		ctrl->nr_reroute_failed++;
-	} else if (rq->cmd_flags & CNVME_REQ_MPATH) {
-		iod->status = NVME_SC_HOST_ABORTED_CMD;
-		ctrl->nr_rerouted++;
-	} else {
-		for (bio = rq->bio; bio; bio = bio->bi_next) {
-			/*
-			 * its poll cookie named the old queue; resubmitted in a
-			 * burst from a worker, it may wait for a tag
-			 */
-			bio->bi_opf &= ~(REQ_POLLED | REQ_NOWAIT);
-			bio->bi_cookie = BLK_QC_T_NONE;
-		}
-		blk_steal_bios(&ctrl->reroute_list, rq);
-		ctrl->nr_rerouted++;
-	}
-	spin_unlock_irqrestore(&ctrl->reroute_lock, flags);
 	blk_mq_set_request_complete(rq);
 	cnvme_complete_rq(rq);
 	return BLK_STS_OK;
@@ -361,7 +365,76 @@ static void cnvme_queue_rq_list(struct cnvme_rq_list *in,
 
 CNVME_QUEUE_RQS(cnvme_queue_rqs, cnvme_queue_rq_list)
 
-blk_status_t cnvme_error_status(u16 status)
+/* Copy one command into the SQ and ring the tail doorbell. */
+void cnvme_submit_cmd(struct cnvme_queue *q, struct nvme_command *cmd)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->sq_lock, flags);
+	cnvme_sq_copy(q, cmd);
+	cnvme_sq_ring(q, true);
+	spin_unlock_irqrestore(&q->sq_lock, flags);
+}
+
+static blk_status_t cnvme_admin_queue_rq(struct blk_mq_hw_ctx *hctx,
+					 const struct blk_mq_queue_data *bd)
+{
+	struct cnvme_queue *q = hctx->driver_data;
+	struct request *rq = bd->rq;
+	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
+	enum cnvme_state state = cnvme_state(q->ctrl);
+	blk_status_t ret;
+
+	if (unlikely(state == CNVME_STATE_DEAD ||
+		     state == CNVME_STATE_DELETING_NOIO))
+		return BLK_STS_IOERR;
+
+	cnvme_iod_start(rq);
+	if (blk_rq_nr_phys_segments(rq)) {
+		ret = cnvme_map_data(q->ctrl, rq, false);
+		if (ret)
+			return ret;
+	}
+	blk_mq_start_request(rq);
+	cnvme_submit_cmd(q, &iod->cmd);
+	return BLK_STS_OK;
+}
+
+/*
+ * What a request holds while the controller has it: its DMA mappings and
+ * lists, and its place in the multipath count.  Both completion paths.
+ */
+static __always_inline void cnvme_release_rq(struct cnvme_ctrl *ctrl,
+					     struct request *rq)
+{
+	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
+
+	cnvme_unmap_io(ctrl, rq);
+	if (iod->mpath_counted) {
+		atomic_dec(&ctrl->nr_active);
+		iod->mpath_counted = false;
+	}
+}
+
+/* End a batch of file system completions; inline in the irq handler. */
+static __always_inline void __cnvme_complete_batch(struct io_comp_batch *iob)
+{
+	struct request *rq;
+
+	rq_list_for_each(&iob->req_list, rq) {
+		struct cnvme_queue *q = rq->mq_hctx->driver_data;
+
+		cnvme_release_rq(q->ctrl, rq);
+	}
+	blk_mq_end_request_batch(iob);
+}
+
+static void cnvme_complete_batch(struct io_comp_batch *iob)
+{
+	__cnvme_complete_batch(iob);
+}
+
+static blk_status_t cnvme_error_status(u16 status)
 {
 	switch (status & CNVME_SCT_SC_MASK) {
 	case NVME_SC_SUCCESS:
@@ -425,7 +498,7 @@ static void cnvme_log_error(struct cnvme_ns *ns, struct request *rq,
 			   iod->status & NVME_STATUS_DNR ? " (DNR)" : "");
 }
 
-static void cnvme_complete_rq(struct request *rq)
+void cnvme_complete_rq(struct request *rq)
 {
 	struct cnvme_queue *nq = rq->mq_hctx->driver_data;
 	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
@@ -478,8 +551,201 @@ static void cnvme_complete_rq(struct request *rq)
 			   cnvme_error_status(iod->status));
 }
 
-/* Reap a queue without its interrupt; 0 if another poller holds it. */
-int cnvme_poll_cq(struct cnvme_queue *nq, struct io_comp_batch *iob)
+static void cnvme_admin_complete(struct request *rq)
+{
+	struct cnvme_queue *q = rq->mq_hctx->driver_data;
+	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
+
+	cnvme_unmap_data(q->ctrl, rq);
+	blk_mq_end_request(rq, iod->status ? BLK_STS_IOERR : BLK_STS_OK);
+}
+
+/*
+ * A completion that names no command in flight here: an invalid command
+ * id, a free tag, or an earlier use of the tag (the controller repeated
+ * itself or answered late).  Logged, never completed: the tag may belong
+ * to another request by now.
+ */
+static noinline __cold void cnvme_cqe_stray(struct cnvme_queue *q,
+					    struct nvme_completion *cqe,
+					    struct request *rq)
+{
+	u16 cid = cqe->command_id;
+	struct cnvme_iod *iod;
+
+	if ((cid & CNVME_CID_TAG_MASK) >= q->depth) {
+		dev_warn_ratelimited(&q->ctrl->pdev->dev,
+				     "queue %u: completion for invalid command id %#x\n",
+				     q->qid, cid);
+		return;
+	}
+	if (!rq) {
+		dev_warn_ratelimited(&q->ctrl->pdev->dev,
+				     "queue %u: completion for unknown command id %u (head %u, phase %u, status %#x)\n",
+				     q->qid, cid, q->cq_head, q->cq_phase,
+				     le16_to_cpu(cqe->status));
+		return;
+	}
+	iod = blk_mq_rq_to_pdu(rq);
+	dev_warn_ratelimited(&q->ctrl->pdev->dev,
+			     "queue %u: stale completion for command id %#x (tag now %#x, %s): ignored\n",
+			     q->qid, cid, iod->cmd.common.command_id,
+			     blk_mq_rq_state(rq) == MQ_RQ_IN_FLIGHT ?
+			     "in flight" : "not in flight");
+}
+
+/* One completion entry: inline in the CQ loop, the rare cases out of line. */
+static __always_inline void cnvme_complete_cqe(struct cnvme_queue *q,
+					       struct nvme_completion *cqe,
+					       struct io_comp_batch *iob)
+{
+	u16 cid = cqe->command_id, tag = cid & CNVME_CID_TAG_MASK;
+	struct cnvme_iod *iod;
+	struct request *rq;
+
+	if (unlikely(!q->qid && cid == CNVME_AEN_CID)) {
+		cnvme_aen_complete(q->ctrl, cqe);
+		return;
+	}
+	if (unlikely(tag >= q->depth)) {
+		cnvme_cqe_stray(q, cqe, NULL);
+		return;
+	}
+	if (unlikely(cnvme_fault_drop_cqe(q, cid)))
+		return;
+	rq = blk_mq_tag_to_rq(cnvme_queue_tags(q), tag);
+	if (unlikely(!rq)) {
+		cnvme_cqe_stray(q, cqe, NULL);
+		return;
+	}
+	iod = blk_mq_rq_to_pdu(rq);
+	/*
+	 * Only the command in flight behind the tag, with this very command
+	 * id (its generation counter included), may complete.
+	 */
+	if (unlikely(cid != iod->cmd.common.command_id ||
+		     blk_mq_rq_state(rq) != MQ_RQ_IN_FLIGHT)) {
+		cnvme_cqe_stray(q, cqe, rq);
+		return;
+	}
+	/*
+	 * The block layer's fail_io_timeout (/sys/block/<disk>/
+	 * io-timeout-fail) drops the completion: the request stays in flight
+	 * and times out, as if the controller had lost it.  Nothing without
+	 * CONFIG_FAIL_IO_TIMEOUT.
+	 */
+	if (unlikely(blk_should_fake_timeout(rq->q)))
+		return;
+	/*
+	 * Taken: a repeat of this entry (before a batch of completions ends
+	 * the request, it is still in flight) no longer matches; no entry
+	 * that gets this far carries CNVME_CID_TAKEN (its tag is too high).
+	 */
+	iod->cmd.common.command_id = CNVME_CID_TAKEN;
+	iod->status = le16_to_cpu(cqe->status) >> 1;
+	iod->result = cqe->result;
+	/*
+	 * File system successes end in a batch.  Passthrough completes on
+	 * its own: batched, a polled io_uring command on 6.1 was once seen
+	 * never to complete (ioctl_diff's uring_iopoll_read).
+	 */
+	if (iob && !blk_rq_is_passthrough(rq) &&
+	    blk_mq_add_to_batch(rq, iob, iod->status != 0,
+				cnvme_complete_batch))
+		return;
+	blk_mq_complete_request(rq);
+}
+
+/* Tell the controller which CQ entries it may use again. */
+static void cnvme_cq_report(struct cnvme_queue *q)
+{
+	q->cq_unreported = 0;
+	if (cnvme_dbbuf_update(q->cq_head, q->dbbuf_cq_db, q->dbbuf_cq_ei))
+		writel(q->cq_head, q->cq_db);
+}
+
+/* A new entry at the CQ head; lockless callers may see a stale answer. */
+static inline bool cnvme_cqe_pending(struct cnvme_queue *q)
+{
+	struct nvme_completion *cqe = &q->cqes[READ_ONCE(q->cq_head)];
+
+	return (le16_to_cpu(READ_ONCE(cqe->status)) & 1) ==
+	       READ_ONCE(q->cq_phase);
+}
+
+/*
+ * Consume every new completion.  The caller serialises (the irq handler,
+ * or cq_lock with the irq off).  Completions of file system I/O go into
+ * @iob when one is given.  Returns the number of completions found.
+ *
+ * The CQ head goes to the controller after each batch, or, on a queue
+ * with slack, only once cq_slack - 1 entries were consumed: at most
+ * depth - 1 commands are in flight, each with at most one posted entry,
+ * so the entries the controller still counts as used (unreported +
+ * posted) never exceed depth - 1 + cq_slack - 1, and the CQ of depth +
+ * cq_slack entries never looks full, even between the consumption of an
+ * entry and the report that follows it.  That saves a doorbell
+ * write (a register access, or a shadow doorbell and its event index
+ * check) on nearly every interrupt.  It needs edge interrupts (MSI-X):
+ * a level interrupt stays raised while the controller sees entries.
+ */
+static __always_inline int __cnvme_reap_cq(struct cnvme_queue *q,
+					   struct io_comp_batch *iob)
+{
+	int found = 0;
+
+	while (cnvme_cqe_pending(q)) {
+		struct nvme_completion *cqe = &q->cqes[q->cq_head];
+		struct nvme_completion dup;
+
+		/* the rest of the entry is valid only once the phase matches */
+		dma_rmb();
+		if (unlikely(cnvme_fault_replay_cqe(q, cqe, &dup)))
+			cnvme_complete_cqe(q, &dup, iob);
+		cnvme_complete_cqe(q, cqe, iob);
+		if (++q->cq_head == q->cq_depth) {
+			q->cq_head = 0;
+			q->cq_phase ^= 1;
+		}
+		found++;
+		if (q->cq_slack && ++q->cq_unreported >= q->cq_slack - 1)
+			cnvme_cq_report(q);
+	}
+	if (found && !q->cq_slack)
+		cnvme_cq_report(q);
+	return found;
+}
+
+/* The CQ loop out of line: the admin queue's interrupt and the pollers. */
+static int cnvme_reap_cq(struct cnvme_queue *q, struct io_comp_batch *iob)
+{
+	return __cnvme_reap_cq(q, iob);
+}
+
+/*
+ * The interrupt handler: the CQ loop inline, file system completions in
+ * a batch.  Only cnvme_complete_batch is ever put in this batch, so its
+ * body runs here, inline, not through iob.complete.
+ */
+irqreturn_t cnvme_irq(int irq, void *data)
+{
+	struct cnvme_queue *q = data;
+	DEFINE_IO_COMP_BATCH(iob);
+	int found;
+
+	if (unlikely(!q->qid))
+		return cnvme_reap_cq(q, NULL) ? IRQ_HANDLED : IRQ_NONE;
+	found = __cnvme_reap_cq(q, &iob);
+	if (iob.complete)
+		__cnvme_complete_batch(&iob);
+	return found ? IRQ_HANDLED : IRQ_NONE;
+}
+
+/*
+ * Reap a polled queue (->poll, io_uring iopoll); 0 if another poller holds
+ * it.
+ */
+int cnvme_reap_cq_trylock(struct cnvme_queue *nq, struct io_comp_batch *iob)
 {
 	int found;
 
@@ -488,126 +754,35 @@ int cnvme_poll_cq(struct cnvme_queue *nq, struct io_comp_batch *iob)
 		return 0;
 	if (!spin_trylock(&nq->cq_lock))
 		return 0;
-	found = cnvme_process_cq(nq, iob);
+	found = cnvme_reap_cq(nq, iob);
 	spin_unlock(&nq->cq_lock);
 	return found;
 }
 
 static int cnvme_poll(struct blk_mq_hw_ctx *hctx, struct io_comp_batch *iob)
 {
-	return cnvme_poll_cq(hctx->driver_data, iob);
-}
-
-static enum rq_end_io_ret cnvme_abort_endio(CNVME_END_IO_ARGS)
-{
-	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
-	struct cnvme_ctrl *ctrl = rq->end_io_data;
-
-	dev_warn(&ctrl->pdev->dev, "Abort of qid %u tag %u: status %#x, result %#x\n",
-		 le16_to_cpu(iod->cmd.abort.sqid), iod->cmd.abort.cid,
-		 iod->status, le32_to_cpu(iod->result.u32));
-	return RQ_END_IO_FREE;
-}
-
-static int cnvme_send_abort(struct cnvme_ctrl *ctrl, struct cnvme_queue *nq,
-			    struct request *rq)
-{
-	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq), *aiod;
-	struct request *abort;
-
-	abort = blk_mq_alloc_request(ctrl->admin_q, REQ_OP_DRV_OUT,
-				     BLK_MQ_REQ_NOWAIT);
-	if (IS_ERR(abort))
-		return PTR_ERR(abort);
-	aiod = blk_mq_rq_to_pdu(abort);
-	memset(&aiod->cmd, 0, sizeof(aiod->cmd));
-	aiod->cmd.abort.opcode = nvme_admin_abort_cmd;
-	/* the identifier of this use of the tag, generation included */
-	aiod->cmd.abort.cid = iod->cmd.common.command_id;
-	aiod->cmd.abort.sqid = cpu_to_le16(nq->qid);
-	abort->end_io = cnvme_abort_endio;
-	abort->end_io_data = ctrl;
-	abort->timeout = cnvme_ctrl_admin_timeout(ctrl);
-	blk_execute_rq_nowait(abort, false);
-	return 0;
+	return cnvme_reap_cq_trylock(hctx->driver_data, iob);
 }
 
 /*
- * The ladder: a completion that was missed, then Abort, then a controller
- * reset (which cancels and requeues everything in flight).
+ * Reap any queue from process context (timeouts, resets): an interrupt
+ * driven queue with its vector disabled, which waits out a running
+ * handler; a polled one under cq_lock.
  */
-static enum blk_eh_timer_return cnvme_timeout(struct request *rq)
+void cnvme_reap_cq_sync(struct cnvme_queue *q)
 {
-	struct cnvme_queue *nq = rq->mq_hctx->driver_data;
-	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
-	struct cnvme_ctrl *ctrl = nq->ctrl;
-	struct device *dev = &ctrl->pdev->dev;
-	enum cnvme_state state = cnvme_state(ctrl);
-	u32 csts;
+	struct pci_dev *pdev = q->ctrl->pdev;
+	unsigned long flags;
 
-	/*
-	 * Dead: the controller is disabled, or its PCI function is gone
-	 * (removal): nothing will complete the request, and nothing can DMA.
-	 */
-	if (state == CNVME_STATE_DEAD || state == CNVME_STATE_DELETING_NOIO) {
-		mutex_lock(&ctrl->cancel_lock);
-		cnvme_cancel_rq(rq, NULL);
-		mutex_unlock(&ctrl->cancel_lock);
-		return BLK_EH_DONE;
+	if (!q->polled && q->vector >= 0) {
+		disable_irq(pci_irq_vector(pdev, q->vector));
+		cnvme_reap_cq(q, NULL);
+		enable_irq(pci_irq_vector(pdev, q->vector));
+	} else {
+		spin_lock_irqsave(&q->cq_lock, flags);
+		cnvme_reap_cq(q, NULL);
+		spin_unlock_irqrestore(&q->cq_lock, flags);
 	}
-	csts = cnvme_readl(ctrl, NVME_REG_CSTS);
-	if (csts == ~0U || (csts & NVME_CSTS_CFS)) {
-		dev_warn(dev, "I/O tag %u (qid %u) timed out, controller status %#x: resetting\n",
-			 rq->tag, nq->qid, csts);
-		goto reset;
-	}
-
-	cnvme_poll_queue(nq);
-	if (blk_mq_request_completed(rq)) {
-		dev_warn_ratelimited(dev, "I/O tag %u (qid %u) completed without an interrupt\n",
-				     rq->tag, nq->qid);
-		return BLK_EH_DONE;
-	}
-
-	switch (cnvme_state(ctrl)) {
-	case CNVME_STATE_LIVE:
-		break;
-	case CNVME_STATE_DELETING:
-		/*
-		 * Removal waits for this request (del_gendisk drains the
-		 * queue) and no reset will come: stop the controller and fail
-		 * what it holds, as 6.12's in-kernel driver does.
-		 */
-		dev_warn(dev, "I/O tag %u (qid %u) timed out during removal: disabling controller\n",
-			 rq->tag, nq->qid);
-		if (cnvme_stop_for_removal(ctrl))
-			return BLK_EH_DONE;
-		return BLK_EH_RESET_TIMER;
-	default:
-		/* a reset or removal in progress cancels it */
-		return BLK_EH_RESET_TIMER;
-	}
-
-	if (iod->aborted) {
-		dev_warn(dev, "I/O tag %u (qid %u) still pending after Abort: resetting controller\n",
-			 rq->tag, nq->qid);
-		goto reset;
-	}
-	iod->aborted = true;
-	dev_warn(dev, "I/O tag %u (qid %u, opcode %#x) timed out: aborting\n",
-		 rq->tag, nq->qid, iod->cmd.common.opcode);
-	if (cnvme_send_abort(ctrl, nq, rq))
-		goto reset;
-	return BLK_EH_RESET_TIMER;
-
-reset:
-	if (cnvme_schedule_reset(ctrl))
-		return BLK_EH_DONE;
-	/* no reset during removal: stop the controller instead (above) */
-	if (cnvme_state(ctrl) == CNVME_STATE_DELETING &&
-	    cnvme_stop_for_removal(ctrl))
-		return BLK_EH_DONE;
-	return BLK_EH_RESET_TIMER;
 }
 
 static int cnvme_init_hctx(struct blk_mq_hw_ctx *hctx, void *data,
@@ -620,24 +795,13 @@ static int cnvme_init_hctx(struct blk_mq_hw_ctx *hctx, void *data,
 	return 0;
 }
 
-static void cnvme_map_queues(struct blk_mq_tag_set *set)
+static int cnvme_admin_init_hctx(struct blk_mq_hw_ctx *hctx, void *data,
+				 unsigned int hctx_idx)
 {
-	struct cnvme_ctrl *ctrl = set->driver_data;
-	unsigned int i, offset = 0;
+	struct cnvme_ctrl *ctrl = data;
 
-	for (i = 0; i < set->nr_maps; i++) {
-		struct blk_mq_queue_map *map = &set->map[i];
-
-		map->nr_queues = ctrl->nr_maps[i];
-		if (!map->nr_queues)
-			continue;
-		map->queue_offset = offset;
-		if (i != HCTX_TYPE_POLL && ctrl->nr_vecs > 1)
-			cnvme_map_hw_queues(map, ctrl->pdev, offset + 1);
-		else
-			blk_mq_map_queues(map);
-		offset += map->nr_queues;
-	}
+	hctx->driver_data = &ctrl->adminq;
+	return 0;
 }
 
 const struct blk_mq_ops cnvme_io_mq_ops = {
@@ -648,149 +812,12 @@ const struct blk_mq_ops cnvme_io_mq_ops = {
 	.init_hctx	= cnvme_init_hctx,
 	.map_queues	= cnvme_map_queues,
 	.poll		= cnvme_poll,
-	.timeout	= cnvme_timeout,
+	.timeout	= cnvme_io_timeout,
 };
 
-/*
- * Complete a started request as aborted by the host (cancellation).
- * Under cancel_lock: two cancellers (a disable, a removal, a timeout)
- * could otherwise both see it in flight and complete it twice.
- */
-bool cnvme_cancel_rq(struct request *rq, void *data)
-{
-	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
-
-	if (blk_mq_rq_state(rq) != MQ_RQ_IN_FLIGHT)
-		return true;
-	iod->status = NVME_SC_HOST_ABORTED_CMD;
-	iod->cancelled = true;
-	blk_mq_complete_request(rq);
-	return true;
-}
-
-void cnvme_cancel_all_io(struct cnvme_ctrl *ctrl)
-{
-	if (!ctrl->tagset_ready)
-		return;
-	mutex_lock(&ctrl->cancel_lock);
-	blk_mq_tagset_busy_iter(&ctrl->tagset, cnvme_cancel_rq, NULL);
-	mutex_unlock(&ctrl->cancel_lock);
-	blk_mq_tagset_wait_completed_request(&ctrl->tagset);
-}
-
-/* Hardware context @i of @set polls (its map as it stands). */
-static bool cnvme_hctx_polled(struct blk_mq_tag_set *set, unsigned int i)
-{
-	struct blk_mq_queue_map *map = &set->map[HCTX_TYPE_POLL];
-
-	return set->nr_maps > HCTX_TYPE_POLL && map->nr_queues &&
-	       i >= map->queue_offset && i < map->queue_offset + map->nr_queues;
-}
-
-/*
- * A reset brought a different number of I/O queues (the new ones are
- * live, the namespace queues still quiesced).  blk-mq resizes a tag set
- * only once every queue of it is drained, so the requests the reset held
- * back must run first: on a queue that still exists they go to the
- * controller, on one that is gone they are rerouted (cnvme_reroute).  A
- * drain that does not finish within an I/O timeout gives the reset up.
- * Returns with the namespace queues running.
- */
-static int cnvme_io_tagset_resize(struct cnvme_ctrl *ctrl)
-{
-	struct blk_mq_tag_set *set = &ctrl->tagset;
-	unsigned int old = set->nr_hw_queues, i;
-	int ret = 0;
-
-	spin_lock_irq(&ctrl->reroute_lock);
-	ctrl->nr_rerouted = 0;
-	ctrl->nr_reroute_failed = 0;
-	spin_unlock_irq(&ctrl->reroute_lock);
-	/*
-	 * Until the resize, hardware context i sends to ioqs[i].  Where that
-	 * queue became polled and the context is not (the poll queues come
-	 * last), or the reverse, its requests are moved as well: a polled
-	 * queue takes no interrupt, and an interrupt-driven one must not be
-	 * reaped by a poller too.
-	 */
-	for (i = 0; i < min(old, ctrl->nr_ioqs); i++)
-		if (ctrl->ioqs[i].polled != cnvme_hctx_polled(set, i))
-			WRITE_ONCE(ctrl->ioqs[i].live, false);
-	set_bit(CNVME_IO_REROUTE, &ctrl->flags);
-	cnvme_unquiesce_io(ctrl);
-	/* no namespace joins between the drain and the resize */
-	mutex_lock(&ctrl->ns_lock);
-	if (cnvme_drain_io_locked(ctrl, cnvme_ctrl_io_timeout(ctrl))) {
-		blk_mq_update_nr_hw_queues(set, ctrl->nr_ioqs);
-		for (i = 0; i < ctrl->nr_ioqs; i++)
-			WRITE_ONCE(ctrl->ioqs[i].live, true);
-	} else {
-		ret = -ETIMEDOUT;
-	}
-	clear_bit(CNVME_IO_REROUTE, &ctrl->flags);
-	mutex_unlock(&ctrl->ns_lock);
-	cnvme_drain_io_end(ctrl);
-	dev_info(&ctrl->pdev->dev, "%s: I/O queues %u -> %u%s: %u requests of removed queues moved, %u failed\n",
-		 dev_name(&ctrl->dev), old, ctrl->nr_ioqs,
-		 ret ? " abandoned, I/O did not drain" : "",
-		 ctrl->nr_rerouted, ctrl->nr_reroute_failed);
-	return ret;
-}
-
-/* The bios cnvme_reroute took: down the block layer again. */
-void cnvme_io_resubmit_rerouted(struct cnvme_ctrl *ctrl)
-{
-	struct bio *bio, *next;
-
-	spin_lock_irq(&ctrl->reroute_lock);
-	next = bio_list_get(&ctrl->reroute_list);
-	spin_unlock_irq(&ctrl->reroute_lock);
-	while ((bio = next)) {
-		next = bio->bi_next;
-		bio->bi_next = NULL;
-		submit_bio_noacct(bio);
-	}
-}
-
-/*
- * The I/O tag set, shared by all namespaces: made once, then resized when
- * a reset brings a different number of queues.
- */
-int cnvme_io_tagset_update(struct cnvme_ctrl *ctrl)
-{
-	struct blk_mq_tag_set *set = &ctrl->tagset;
-	int ret;
-
-	if (ctrl->tagset_ready) {
-		if (set->nr_hw_queues != ctrl->nr_ioqs)
-			return cnvme_io_tagset_resize(ctrl);
-		return 0;
-	}
-
-	memset(set, 0, sizeof(*set));
-	set->ops = &cnvme_io_mq_ops;
-	set->nr_hw_queues = ctrl->nr_ioqs;
-	set->nr_maps = cnvme_poll_queues ? HCTX_MAX_TYPES : 2;
-	set->queue_depth = min_t(unsigned int, ctrl->io_depth - 1,
-				 BLK_MQ_MAX_DEPTH);
-	set->timeout = cnvme_ctrl_io_timeout(ctrl);
-	set->numa_node = dev_to_node(&ctrl->pdev->dev);
-	set->cmd_size = sizeof(struct cnvme_iod);
-	set->flags = CNVME_BLK_MQ_F_MERGE;
-	set->driver_data = ctrl;
-	ret = blk_mq_alloc_tag_set(set);
-	if (ret)
-		return ret;
-	ctrl->tagset_ready = true;
-	return 0;
-}
-
-void cnvme_io_tagset_free(struct cnvme_ctrl *ctrl)
-{
-	if (!ctrl->tagset_ready)
-		return;
-	/* an io_uring poller reads the tags under RCU (uring.c) */
-	synchronize_rcu();
-	blk_mq_free_tag_set(&ctrl->tagset);
-	ctrl->tagset_ready = false;
-}
+const struct blk_mq_ops cnvme_admin_mq_ops = {
+	.queue_rq	= cnvme_admin_queue_rq,
+	.complete	= cnvme_admin_complete,
+	.init_hctx	= cnvme_admin_init_hctx,
+	.timeout	= cnvme_admin_timeout,
+};

@@ -217,7 +217,7 @@ fail:
 
 /*
  * The I/O CQs get slack beyond io_depth, so that their head is reported
- * only every so many entries (cnvme_process_cq): enough to fill the CQ's
+ * only every so many entries (cnvme_reap_cq): enough to fill the CQ's
  * last page, at least CNVME_CQ_MIN_SLACK, within CAP.MQES.  Only with
  * MSI-X, whose interrupts are edges.
  */

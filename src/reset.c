@@ -34,8 +34,8 @@ void cnvme_reap_io_queues(struct cnvme_ctrl *ctrl)
 
 	for (i = 0; i < ctrl->nr_ioqs; i++)
 		if (ctrl->ioqs[i].sqes)
-			cnvme_poll_queue(&ctrl->ioqs[i]);
-	cnvme_poll_queue(&ctrl->adminq);
+			cnvme_reap_cq_sync(&ctrl->ioqs[i]);
+	cnvme_reap_cq_sync(&ctrl->adminq);
 }
 
 /*

@@ -108,7 +108,7 @@ int cnvme_ns_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
 	rcu_read_lock();
 	state = READ_ONCE(pdu->state);
 	if (state && !(state & CNVME_URING_DONE))
-		ret = cnvme_poll_cq((struct cnvme_queue *)state, iob);
+		ret = cnvme_reap_cq_trylock((struct cnvme_queue *)state, iob);
 	rcu_read_unlock();
 	return ret;
 }
