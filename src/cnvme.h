@@ -548,11 +548,10 @@ int cnvme_wait_ready(struct cnvme_ctrl *ctrl, bool enabled);
 int cnvme_disable_ctrl(struct cnvme_ctrl *ctrl);
 int cnvme_enable_ctrl(struct cnvme_ctrl *ctrl);
 int cnvme_shutdown_ctrl(struct cnvme_ctrl *ctrl);
+
+/* state.c: the controller state machine */
 bool cnvme_change_state(struct cnvme_ctrl *ctrl, enum cnvme_state new);
 const char *cnvme_state_name(enum cnvme_state state);
-bool cnvme_is_property_get(const struct nvme_command *cmd);
-int cnvme_property_get(struct cnvme_ctrl *ctrl, const struct nvme_command *cmd,
-		       u64 *value);
 
 /* dbbuf.c */
 void cnvme_dbbuf_setup(struct cnvme_ctrl *ctrl);
@@ -696,7 +695,19 @@ int cnvme_parse_user_cmd(struct cnvme_ns *ns, const struct nvme_uring_cmd *c,
 long cnvme_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 long cnvme_ns_ioctl(struct cnvme_ns *ns, unsigned int cmd, void __user *argp,
 		    bool partition, bool open_for_write);
+int cnvme_effects_init(struct cnvme_ctrl *ctrl);
+bool cnvme_cmd_allowed(struct cnvme_ns *ns, struct nvme_command *c,
+		       bool partition, bool open_for_write);
 struct cnvme_umeta;
+struct request *cnvme_user_rq_alloc(struct cnvme_ctrl *ctrl,
+				    struct cnvme_ns *ns,
+				    struct cnvme_user_cmd *uc,
+				    blk_opf_t opf, blk_mq_req_flags_t flags);
+int cnvme_user_rq_map(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
+		      struct request *rq, struct cnvme_user_cmd *uc,
+		      struct iov_iter *iter, struct cnvme_umeta **meta);
+
+/* umeta.c: the metadata buffer (MPTR) of a user command */
 int __cnvme_umeta_map(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 		      struct cnvme_user_cmd *uc, struct cnvme_umeta **out);
 void __cnvme_umeta_unmap(struct cnvme_umeta *m);
@@ -737,15 +748,6 @@ void cnvme_aen_work(struct work_struct *work);
 /* hwmon.c */
 void cnvme_hwmon_init(struct cnvme_ctrl *ctrl);
 void cnvme_hwmon_exit(struct cnvme_ctrl *ctrl);
-
-/* effects.c */
-int cnvme_effects_init(struct cnvme_ctrl *ctrl);
-u32 cnvme_cmd_effects(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns, u8 opcode);
-u32 cnvme_passthru_start(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
-			 u8 opcode);
-bool cnvme_passthru_end(struct cnvme_ctrl *ctrl, u32 effects);
-bool cnvme_cmd_allowed(struct cnvme_ns *ns, struct nvme_command *c,
-		       bool partition, bool open_for_write);
 
 /* uring.c */
 struct io_uring_cmd;

@@ -1,13 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cnvme: NVMe passthrough ioctls, with the in-kernel driver's semantics:
- * 0 on success, a positive NVMe status when the controller failed the
- * command, -EINTR when the host cancelled it, another -errno otherwise.
- * The result dword(s) are written back whenever the return is >= 0.
+ * cnvme: NVMe passthrough: who may send a command (the running kernel's
+ * rules), what it does to the controller (the effects log, acted on
+ * around it), the Property Get the driver answers itself, the request
+ * that carries it (shared with io_uring, uring.c), and the ioctls.
+ *
+ * The ioctls have the in-kernel driver's semantics: 0 on success, a
+ * positive NVMe status when the controller failed the command, -EINTR
+ * when the host cancelled it, another -errno otherwise.  The result
+ * dword(s) are written back whenever the return is >= 0.
+ *
+ * The Commands Supported and Effects log (log page 05h) says, per opcode,
+ * whether the command changes logical blocks (LBCC), namespaces (NCC, NIC),
+ * the controller's capabilities (CCC), or needs the controller to itself
+ * (CSE).  Around a user command the driver acts on it as the in-kernel
+ * driver does: I/O to every namespace is frozen for a CSE command, and a
+ * command that may have changed namespaces (Format NVM among them) is
+ * followed by a rescan that ends before the ioctl returns, so a new block
+ * size is visible at once.
  */
 #include <linux/blkdev.h>
 #include <linux/capability.h>
 #include <linux/compat.h>
+#include <linux/io-64-nonatomic-lo-hi.h>
 #include <linux/ptrace.h>
 #include <linux/stddef.h>
 #include <linux/slab.h>
@@ -26,214 +41,229 @@ void __user *cnvme_user_ptr(u64 addr)
 	return (void __user *)(uintptr_t)addr;
 }
 
-/*
- * User metadata (MPTR) goes through a kernel bounce buffer the driver maps
- * itself: copied in before a write, copied out after a read that
- * succeeded.  Only namespaces whose metadata is a separate buffer (those
- * with a block-integrity profile) take it, and only with a data buffer,
- * as with the in-kernel driver.
- */
-struct cnvme_umeta {
-	struct device *dev;
-	void *buf;
-	dma_addr_t dma;
-	u32 len;
-	bool write;
-	bool mapped;
-	void __user *ubuf;
-};
+/* Effects bits the 6.1 headers do not name. */
+#define CNVME_EFFECTS_CSER_MASK		GENMASK(15, 14)
+#define CNVME_EFFECTS_SCOPE_MASK	GENMASK(31, 20)
+
+/* Opcodes from 80h up are vendor specific, for admin and I/O alike. */
+#define CNVME_VENDOR_OPCODES		0x80
 
 /*
- * The metadata bytes an I/O command moves on @ns: a read, write or
- * compare moves ms bytes per block into or out of MPTR, unless the
- * controller inserts and strips PI that is all the metadata (PRACT).
- * 0 for anything else.
+ * Read the effects log once per controller; without one, or if it cannot
+ * be read, start from an empty log.  Effects every NVM controller has,
+ * whatever its log says, are added on top.
  */
-static u32 cnvme_umeta_need(struct cnvme_ns *ns, const struct nvme_command *c)
+int cnvme_effects_init(struct cnvme_ctrl *ctrl)
 {
-	u32 cdw12 = le32_to_cpu(c->common.cdw12);
-
-	if (!ns || !ns->meta_separate)
-		return 0;
-	switch (c->common.opcode) {
-	case nvme_cmd_read:
-	case nvme_cmd_write:
-	case nvme_cmd_compare:
-		break;
-	default:
-		return 0;
-	}
-	if ((cdw12 & ((u32)NVME_RW_PRINFO_PRACT << 16)) && ns->pi_type &&
-	    ns->ms == sizeof(struct t10_pi_tuple))
-		return 0;
-	return ((cdw12 & 0xffff) + 1) * ns->ms;
-}
-
-int __cnvme_umeta_map(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
-		      struct cnvme_user_cmd *uc, struct cnvme_umeta **out)
-{
-	struct device *dev = &ctrl->pdev->dev;
-	u32 need = cnvme_umeta_need(ns, &uc->cmd);
-	struct cnvme_umeta *m;
+	struct nvme_effects_log *log;
 	int ret;
 
-	*out = NULL;
-	/*
-	 * No buffer, or a shorter one, for metadata the command moves: the
-	 * controller would write to bus address 0 or past the bounce buffer.
-	 * (Metadata is mapped only together with a data buffer.)
-	 */
-	if (need && (!uc->metadata || uc->metadata_len < need ||
-		     !uc->addr || !uc->data_len)) {
-		dev_warn_ratelimited(dev, "%s: metadata buffer of %u bytes, the command moves %u: refused\n",
-				     ns->disk->disk_name,
-				     uc->metadata ? uc->metadata_len : 0, need);
-		return -EINVAL;
-	}
-	if (!uc->metadata || !uc->metadata_len || !uc->addr || !uc->data_len)
+	if (ctrl->effects)
 		return 0;
-	if (!ns || !ns->meta_separate)
-		return -EINVAL;
-
-	m = kzalloc(sizeof(*m), GFP_KERNEL);
-	if (!m)
+	log = kzalloc(sizeof(*log), GFP_KERNEL);
+	if (!log)
 		return -ENOMEM;
-	m->dev = dev;
-	m->len = uc->metadata_len;
-	m->write = nvme_is_write(&uc->cmd);
-	m->ubuf = cnvme_user_ptr(uc->metadata);
-	m->buf = kmalloc(m->len, GFP_KERNEL | __GFP_NOWARN);
-	ret = -ENOMEM;
-	if (!m->buf)
-		goto free;
-	ret = -EFAULT;
-	if (m->write && copy_from_user(m->buf, m->ubuf, m->len))
-		goto free_buf;
-	else if (!m->write)
-		memset(m->buf, 0, m->len);
-	m->dma = dma_map_single(dev, m->buf, m->len,
-				m->write ? DMA_TO_DEVICE : DMA_FROM_DEVICE);
-	ret = -ENOMEM;
-	if (dma_mapping_error(dev, m->dma))
-		goto free_buf;
-	m->mapped = true;
-	uc->cmd.common.metadata = cpu_to_le64(m->dma);
-	*out = m;
-	return 0;
 
-free_buf:
-	kfree(m->buf);
-free:
-	kfree(m);
-	return ret;
-}
-
-/*
- * Give the buffer back from the device; any context.  io_uring does it
- * at completion, while the request still holds the device: its CQE is
- * posted later, from task work, when the device may be gone.
- */
-void __cnvme_umeta_unmap(struct cnvme_umeta *m)
-{
-	if (!m->mapped)
-		return;
-	dma_unmap_single(m->dev, m->dma, m->len,
-			 m->write ? DMA_TO_DEVICE : DMA_FROM_DEVICE);
-	m->mapped = false;
-}
-
-/*
- * Unmap (if still mapped) and free; after a read that returned @status
- * 0, copy the metadata out (-EFAULT if that fails).  Runs in the
- * submitter's context.
- */
-int __cnvme_umeta_done(struct cnvme_umeta *m, int status)
-{
-	int ret = 0;
-
-	__cnvme_umeta_unmap(m);
-	if (!status && !m->write && copy_to_user(m->ubuf, m->buf, m->len))
-		ret = -EFAULT;
-	kfree(m->buf);
-	kfree(m);
-	return ret;
-}
-
-static int cnvme_execute_user(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
-			      struct cnvme_user_cmd *uc, u64 *result)
-{
-	struct request_queue *q = ns ? ns->disk->queue : ctrl->admin_q;
-	struct cnvme_umeta *meta = NULL;
-	struct cnvme_iod *iod;
-	struct request *rq;
-	struct bio *bio = NULL;
-	blk_status_t sts;
-	u32 effects;
-	int ret, mret;
-
-	uc->rescan = false;
-	rq = blk_mq_alloc_request(q, nvme_is_write(&uc->cmd) ? REQ_OP_DRV_OUT :
-				  REQ_OP_DRV_IN, 0);
-	if (IS_ERR(rq))
-		return PTR_ERR(rq);
-	rq->cmd_flags |= REQ_FAILFAST_DRIVER;
-	if (uc->timeout_ms)
-		rq->timeout = msecs_to_jiffies(uc->timeout_ms);
-
-	if (uc->addr && uc->data_len) {
-		ret = blk_rq_map_user_io(rq, NULL, cnvme_user_ptr(uc->addr),
-					 uc->data_len, GFP_KERNEL, uc->vec, 0,
-					 false, rq_data_dir(rq));
-		if (ret)
-			goto free_rq;
-		bio = rq->bio;
+	if (ctrl->id->lpa & NVME_CTRL_LPA_CMD_EFFECTS_LOG) {
+		ret = cnvme_get_log(ctrl, NVME_LOG_CMD_EFFECTS, log,
+				    sizeof(*log));
+		if (ret) {
+			dev_warn(&ctrl->pdev->dev,
+				 "%s: cannot read the command effects log (%d); assuming none\n",
+				 dev_name(&ctrl->dev), ret);
+			memset(log, 0, sizeof(*log));
+		}
 	}
-	ret = cnvme_umeta_map(ctrl, ns, uc, &meta);
-	if (ret)
-		goto unmap;
-	iod = blk_mq_rq_to_pdu(rq);
-	iod->cmd = uc->cmd;
 
-	effects = cnvme_passthru_start(ctrl, ns, uc->cmd.common.opcode);
-	iod->status = 0;
-	iod->cancelled = false;
-	sts = blk_execute_rq(rq, false);
-	if (iod->cancelled)
-		ret = -EINTR;
-	else if (iod->status)
-		ret = iod->status;
+	log->acs[nvme_admin_format_nvm] |=
+		cpu_to_le32(NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC |
+			    NVME_CMD_EFFECTS_NCC | NVME_CMD_EFFECTS_CSE_MASK);
+	log->acs[nvme_admin_sanitize_nvm] |=
+		cpu_to_le32(NVME_CMD_EFFECTS_LBCC | NVME_CMD_EFFECTS_CSE_MASK);
+	/* a CSE bit on Security Receive is about the admin queue only */
+	log->acs[nvme_admin_security_recv] &=
+		cpu_to_le32(~NVME_CMD_EFFECTS_CSE_MASK);
+	log->iocs[nvme_cmd_write] |= cpu_to_le32(NVME_CMD_EFFECTS_LBCC);
+	log->iocs[nvme_cmd_write_zeroes] |= cpu_to_le32(NVME_CMD_EFFECTS_LBCC);
+	log->iocs[nvme_cmd_write_uncor] |= cpu_to_le32(NVME_CMD_EFFECTS_LBCC);
+	ctrl->effects = log;
+	return 0;
+}
+
+/* The effects of @opcode: an I/O command when @ns is set, else admin. */
+static u32 cnvme_cmd_effects(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
+			     u8 opcode)
+{
+	u32 effects;
+
+	if (!ctrl->effects)
+		return 0;
+	if (ns) {
+		effects = le32_to_cpu(ctrl->effects->iocs[opcode]);
+		/* freezing the queues from an I/O command would deadlock */
+		return effects & ~NVME_CMD_EFFECTS_CSE_MASK;
+	}
+	effects = le32_to_cpu(ctrl->effects->acs[opcode]);
+	if (effects & CNVME_EFFECTS_CSER_MASK)
+		effects &= ~NVME_CMD_EFFECTS_CSE_MASK;
+	return effects;
+}
+
+/*
+ * Freeze every namespace's I/O.  The scan lock keeps the list still (the
+ * list only changes under it), so the wait runs without ns_lock: a reset
+ * needs ns_lock to quiesce the queues, and only it can settle a request
+ * the controller lost, which the freeze may be waiting for.
+ */
+static void cnvme_passthru_freeze(struct cnvme_ctrl *ctrl)
+{
+	struct cnvme_ns *ns;
+
+	mutex_lock(&ctrl->scan_lock);
+	list_for_each_entry(ns, &ctrl->namespaces, entry)
+		blk_freeze_queue_start(ns->disk->queue);
+	list_for_each_entry(ns, &ctrl->namespaces, entry)
+		blk_mq_freeze_queue_wait(ns->disk->queue);
+}
+
+static void cnvme_passthru_unfreeze(struct cnvme_ctrl *ctrl)
+{
+	struct cnvme_ns *ns;
+
+	list_for_each_entry(ns, &ctrl->namespaces, entry)
+		cnvme_unfreeze_started(ns->disk->queue);
+	mutex_unlock(&ctrl->scan_lock);
+}
+
+/* Before a user command: returns the effects to hand to _end. */
+static u32 cnvme_passthru_start(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
+				u8 opcode)
+{
+	u32 effects = cnvme_cmd_effects(ctrl, ns, opcode);
+
+	if (effects & NVME_CMD_EFFECTS_CSE_MASK)
+		cnvme_passthru_freeze(ctrl);
+	return effects;
+}
+
+/*
+ * After a user command, whatever its outcome.  True when it queued a
+ * rescan, which the caller waits for (flush_work of scan_work) once it
+ * holds no lock: the admin path holds remove_sem, which a removal takes
+ * under the controller lock, and the scan's workqueue also runs the
+ * reset work, which takes that lock.
+ */
+static bool cnvme_passthru_end(struct cnvme_ctrl *ctrl, u32 effects)
+{
+	if (effects & NVME_CMD_EFFECTS_CSE_MASK)
+		cnvme_passthru_unfreeze(ctrl);
+	if ((effects & NVME_CMD_EFFECTS_CCC) &&
+	    !test_and_set_bit(CNVME_CAPS_CHANGED, &ctrl->flags))
+		dev_info(&ctrl->pdev->dev,
+			 "%s: controller capabilities changed; a reset may be needed for them to take effect\n",
+			 dev_name(&ctrl->dev));
+	if ((effects & (NVME_CMD_EFFECTS_NIC | NVME_CMD_EFFECTS_NCC)) &&
+	    cnvme_state(ctrl) == CNVME_STATE_LIVE && ctrl->tagset_ready) {
+		queue_work(cnvme_wq, &ctrl->scan_work);
+		return true;
+	}
+	return false;
+}
+
+/* 6.12: admin commands an unprivileged caller may send. */
+static bool cnvme_admin_cmd_allowed(struct nvme_command *c)
+{
+	switch (c->common.opcode) {
+	case nvme_admin_identify:
+		switch (c->identify.cns) {
+		case NVME_ID_CNS_NS:
+		case NVME_ID_CNS_CTRL:
+		case NVME_ID_CNS_CS_NS:
+		case NVME_ID_CNS_CS_CTRL:
+		case NVME_ID_CNS_NS_CS_INDEP:
+			return true;
+		}
+		break;
+	case nvme_admin_set_features:
+		/* features the driver manages are refused, even to root */
+		switch (le32_to_cpu(c->features.fid) & 0xff) {
+		case NVME_FEAT_KATO:
+		case NVME_FEAT_HOST_BEHAVIOR:
+		case NVME_FEAT_HOST_MEM_BUF:
+		case NVME_FEAT_NUM_QUEUES:
+		case NVME_FEAT_AUTO_PST:
+			return false;
+		}
+		break;
+	}
+	return capable(CAP_SYS_ADMIN);
+}
+
+/* 6.12: I/O commands whose effects log entry says they are harmless. */
+static bool cnvme_io_cmd_allowed(struct cnvme_ns *ns, struct nvme_command *c,
+				 bool open_for_write)
+{
+	u32 effects = cnvme_cmd_effects(ns->ctrl, ns, c->common.opcode);
+
+	if (!(effects & NVME_CMD_EFFECTS_CSUPP))
+		return capable(CAP_SYS_ADMIN);
+	if (effects & ~(NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC |
+			NVME_CMD_EFFECTS_UUID_SEL | CNVME_EFFECTS_SCOPE_MASK))
+		return capable(CAP_SYS_ADMIN);
+	if ((nvme_is_write(c) || (effects & NVME_CMD_EFFECTS_LBCC)) &&
+	    !open_for_write)
+		return capable(CAP_SYS_ADMIN);
+	return true;
+}
+
+/*
+ * May the caller send @c?  @ns is NULL for admin commands; @partition:
+ * the ioctl came through a partition of the namespace.  The rules are
+ * those of the running kernel's own driver.
+ */
+bool cnvme_cmd_allowed(struct cnvme_ns *ns, struct nvme_command *c,
+		       bool partition, bool open_for_write)
+{
+	if (!CNVME_FINE_PERMISSIONS)
+		return capable(CAP_SYS_ADMIN);
+	if (partition)
+		return capable(CAP_SYS_ADMIN);
+	if (c->common.opcode >= CNVME_VENDOR_OPCODES ||
+	    c->common.opcode == nvme_fabrics_command)
+		return capable(CAP_SYS_ADMIN);
+	if (!ns)
+		return cnvme_admin_cmd_allowed(c);
+	return cnvme_io_cmd_allowed(ns, c, open_for_write);
+}
+
+/*
+ * nvme-cli reads the registers through a mapping of BAR 0, which a kernel
+ * with strict /dev/mem rules refuses while a driver owns the BAR.  It
+ * then asks for them with the Fabrics Property Get command; the driver
+ * answers that itself from the registers 00h-3Fh (CAP to CMBSZ), reads
+ * only, with no effect on the controller.  A PCIe controller would reject
+ * the command.
+ */
+static bool cnvme_is_property_get(const struct nvme_command *cmd)
+{
+	return cmd->common.opcode == nvme_fabrics_command &&
+	       cmd->fabrics.fctype == nvme_fabrics_type_property_get;
+}
+
+/* Returns 0 with @value set, or a positive NVMe status. */
+static int cnvme_property_get(struct cnvme_ctrl *ctrl,
+			      const struct nvme_command *cmd, u64 *value)
+{
+	u32 off = le32_to_cpu(cmd->prop_get.offset);
+	bool wide = cmd->prop_get.attrib & 1;
+
+	if (off >= 0x40 || (off & (wide ? 7 : 3)))
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	if (wide)
+		*value = lo_hi_readq(ctrl->bar + off);
 	else
-		ret = blk_status_to_errno(sts);
-	if (ret >= 0 && result)
-		*result = le64_to_cpu(iod->result.u64);
-	if (ret > 0 && (ns ? READ_ONCE(ns->passthru_err_log) :
-			READ_ONCE(ctrl->passthru_err_log)))
-		dev_err(&ctrl->pdev->dev,
-			"%s: %s passthrough opcode %#x nsid %u failed: status %#x (sct %#x / sc %#x)\n",
-			ns ? ns->disk->disk_name : dev_name(&ctrl->dev),
-			ns ? "I/O" : "admin", uc->cmd.common.opcode,
-			le32_to_cpu(uc->cmd.common.nsid), ret, (ret >> 8) & 7,
-			ret & 0xff);
-	mret = cnvme_umeta_done(meta, ret);
-	if (mret)
-		ret = mret;
-	/*
-	 * A read through a bounce buffer is copied out here; if that fails
-	 * the caller must not believe it has the data (the in-kernel
-	 * driver returns 0 in that case).
-	 */
-	if (bio && blk_rq_unmap_user(bio) && ret == 0)
-		ret = -EFAULT;
-	blk_mq_free_request(rq);
-	uc->rescan = cnvme_passthru_end(ctrl, effects);
-	return ret;
-
-unmap:
-	if (bio)
-		blk_rq_unmap_user(bio);
-free_rq:
-	blk_mq_free_request(rq);
-	return ret;
+		*value = readl(ctrl->bar + off);
+	return 0;
 }
 
 /* I/O commands on a namespace must name that namespace. */
@@ -292,15 +322,139 @@ int cnvme_parse_user_cmd(struct cnvme_ns *ns, const struct nvme_uring_cmd *c,
 }
 
 /*
- * NVME_IOCTL_{ADMIN,IO}_CMD (@is64 false: dword 0 of the result written
- * back) and their 64-bit forms (dwords 0 and 1).  @ns is NULL for admin
- * commands; @vec: the data is an iovec array of data_len entries;
- * @partition, @open_for_write: how the node was reached and opened.
+ * The request of a user command, for the ioctls and io_uring: on the admin
+ * queue or @ns's queue, failed fast (the caller sees the status, nothing
+ * retries it), with the command's own timeout.  What completion reports
+ * is cleared here: a request the driver fails before it starts (a dead
+ * controller) would otherwise report its tag's previous command.
+ */
+struct request *cnvme_user_rq_alloc(struct cnvme_ctrl *ctrl,
+				    struct cnvme_ns *ns,
+				    struct cnvme_user_cmd *uc,
+				    blk_opf_t opf, blk_mq_req_flags_t flags)
+{
+	struct request_queue *q = ns ? ns->disk->queue : ctrl->admin_q;
+	struct cnvme_iod *iod;
+	struct request *rq;
+
+	opf |= nvme_is_write(&uc->cmd) ? REQ_OP_DRV_OUT : REQ_OP_DRV_IN;
+	rq = blk_mq_alloc_request(q, opf, flags);
+	if (IS_ERR(rq))
+		return rq;
+	rq->cmd_flags |= REQ_FAILFAST_DRIVER;
+	if (uc->timeout_ms)
+		rq->timeout = msecs_to_jiffies(uc->timeout_ms);
+	iod = blk_mq_rq_to_pdu(rq);
+	iod->status = 0;
+	iod->cancelled = false;
+	iod->result.u64 = 0;
+	return rq;
+}
+
+/*
+ * Map the user's data (@iter: a fixed buffer io_uring imported; else the
+ * address in @uc) and metadata onto @rq, and put the command in it.  On
+ * failure nothing stays mapped; the caller frees the request.  Afterwards
+ * rq->bio is what blk_rq_unmap_user() takes back.
+ */
+int cnvme_user_rq_map(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
+		      struct request *rq, struct cnvme_user_cmd *uc,
+		      struct iov_iter *iter, struct cnvme_umeta **meta)
+{
+	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
+	int ret = 0;
+
+	if (iter)
+		ret = blk_rq_map_user_iov(rq->q, rq, NULL, iter, GFP_KERNEL);
+	else if (uc->addr && uc->data_len)
+		ret = blk_rq_map_user_io(rq, NULL, cnvme_user_ptr(uc->addr),
+					 uc->data_len, GFP_KERNEL, uc->vec, 0,
+					 false, rq_data_dir(rq));
+	if (ret)
+		return ret;
+	ret = cnvme_umeta_map(ctrl, ns, uc, meta);
+	if (ret) {
+		if (rq->bio)
+			blk_rq_unmap_user(rq->bio);
+		return ret;
+	}
+	iod->cmd = uc->cmd;	/* with the metadata pointer */
+	return 0;
+}
+
+static int cnvme_execute_user(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
+			      struct cnvme_user_cmd *uc, u64 *result)
+{
+	struct cnvme_umeta *meta;
+	struct cnvme_iod *iod;
+	struct request *rq;
+	struct bio *bio;
+	blk_status_t sts;
+	u32 effects;
+	int ret, mret;
+
+	uc->rescan = false;
+	rq = cnvme_user_rq_alloc(ctrl, ns, uc, 0, 0);
+	if (IS_ERR(rq))
+		return PTR_ERR(rq);
+	ret = cnvme_user_rq_map(ctrl, ns, rq, uc, NULL, &meta);
+	if (ret) {
+		blk_mq_free_request(rq);
+		return ret;
+	}
+	bio = rq->bio;
+	iod = blk_mq_rq_to_pdu(rq);
+
+	effects = cnvme_passthru_start(ctrl, ns, uc->cmd.common.opcode);
+	sts = blk_execute_rq(rq, false);
+	if (iod->cancelled)
+		ret = -EINTR;
+	else if (iod->status)
+		ret = iod->status;
+	else
+		ret = blk_status_to_errno(sts);
+	if (ret >= 0 && result)
+		*result = le64_to_cpu(iod->result.u64);
+	if (ret > 0 && (ns ? READ_ONCE(ns->passthru_err_log) :
+			READ_ONCE(ctrl->passthru_err_log)))
+		dev_err(&ctrl->pdev->dev,
+			"%s: %s passthrough opcode %#x nsid %u failed: status %#x (sct %#x / sc %#x)\n",
+			ns ? ns->disk->disk_name : dev_name(&ctrl->dev),
+			ns ? "I/O" : "admin", uc->cmd.common.opcode,
+			le32_to_cpu(uc->cmd.common.nsid), ret, (ret >> 8) & 7,
+			ret & 0xff);
+	mret = cnvme_umeta_done(meta, ret);
+	if (mret)
+		ret = mret;
+	/*
+	 * A read through a bounce buffer is copied out here; if that fails
+	 * the caller must not believe it has the data (the in-kernel
+	 * driver returns 0 in that case).
+	 */
+	if (bio && blk_rq_unmap_user(bio) && ret == 0)
+		ret = -EFAULT;
+	blk_mq_free_request(rq);
+	uc->rescan = cnvme_passthru_end(ctrl, effects);
+	return ret;
+}
+
+/* How a user command came: cnvme_user_cmd's and cnvme_submit_io's @how. */
+enum {
+	CNVME_UCMD_64		= BIT(0),	/* 64-bit result (dwords 0, 1) */
+	CNVME_UCMD_VEC		= BIT(1),	/* data: data_len iovecs */
+	CNVME_UCMD_PARTITION	= BIT(2),	/* through a partition */
+	CNVME_UCMD_WRITABLE	= BIT(3),	/* the node is open for writing */
+};
+
+/*
+ * NVME_IOCTL_{ADMIN,IO}_CMD (dword 0 of the result written back) and
+ * their 64-bit forms (CNVME_UCMD_64: dwords 0 and 1).  @ns is NULL for
+ * admin commands.
  */
 static int cnvme_user_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
-			  void __user *argp, bool is64, bool vec,
-			  bool partition, bool open_for_write)
+			  void __user *argp, unsigned int how)
 {
+	bool is64 = how & CNVME_UCMD_64;
 	struct cnvme_user_cmd uc;
 	struct nvme_uring_cmd c;
 	u64 result = 0;
@@ -316,7 +470,7 @@ static int cnvme_user_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 		return -EACCES;
 	if (copy_from_user(&c, argp, sizeof(c)))
 		return -EFAULT;
-	ret = cnvme_parse_user_cmd(ns, &c, &uc, vec);
+	ret = cnvme_parse_user_cmd(ns, &c, &uc, how & CNVME_UCMD_VEC);
 	if (ret)
 		return ret;
 	/*
@@ -325,8 +479,9 @@ static int cnvme_user_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 	 * not know the node was a partition.
 	 */
 	if (CNVME_FINE_PERMISSIONS &&
-	    !cnvme_cmd_allowed(ns, &uc.cmd, partition && is64 && ns,
-			       open_for_write))
+	    !cnvme_cmd_allowed(ns, &uc.cmd,
+			       is64 && ns && (how & CNVME_UCMD_PARTITION),
+			       how & CNVME_UCMD_WRITABLE))
 		return -EACCES;
 
 	if (ns) {
@@ -362,7 +517,7 @@ static int cnvme_user_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 
 /* NVME_IOCTL_SUBMIT_IO: read, write or compare of whole blocks. */
 static int cnvme_submit_io(struct cnvme_ns *ns, struct nvme_user_io __user *uio,
-			   bool partition, bool open_for_write)
+			   unsigned int how)
 {
 	struct cnvme_user_cmd uc = { };
 	struct nvme_user_io io;
@@ -412,7 +567,8 @@ static int cnvme_submit_io(struct cnvme_ns *ns, struct nvme_user_io __user *uio,
 	uc.cmd.rw.reftag = cpu_to_le32(io.reftag);
 	uc.cmd.common.cdw15 = cpu_to_le32(io.apptag | (u32)io.appmask << 16);
 	if (CNVME_FINE_PERMISSIONS &&
-	    !cnvme_cmd_allowed(ns, &uc.cmd, partition, open_for_write))
+	    !cnvme_cmd_allowed(ns, &uc.cmd, how & CNVME_UCMD_PARTITION,
+			       how & CNVME_UCMD_WRITABLE))
 		return -EACCES;
 	uc.addr = io.addr;
 	uc.data_len = length;
@@ -432,29 +588,26 @@ long cnvme_ns_ioctl(struct cnvme_ns *ns, unsigned int cmd, void __user *argp,
 		    bool partition, bool open_for_write)
 {
 	struct cnvme_ctrl *ctrl = ns->ctrl;
-	bool w = open_for_write;
+	unsigned int how = (partition ? CNVME_UCMD_PARTITION : 0) |
+			   (open_for_write ? CNVME_UCMD_WRITABLE : 0);
 
 	switch (cmd) {
 	case NVME_IOCTL_ID:
 		force_successful_syscall_return();
 		return ns->nsid;
 	case NVME_IOCTL_ADMIN_CMD:
-		return cnvme_user_cmd(ctrl, NULL, argp, false, false,
-				      partition, w);
+		return cnvme_user_cmd(ctrl, NULL, argp, how);
 	case NVME_IOCTL_ADMIN64_CMD:
-		return cnvme_user_cmd(ctrl, NULL, argp, true, false,
-				      partition, w);
+		return cnvme_user_cmd(ctrl, NULL, argp, how | CNVME_UCMD_64);
 	case NVME_IOCTL_IO_CMD:
-		return cnvme_user_cmd(ctrl, ns, argp, false, false,
-				      partition, w);
+		return cnvme_user_cmd(ctrl, ns, argp, how);
 	case NVME_IOCTL_IO64_CMD:
-		return cnvme_user_cmd(ctrl, ns, argp, true, false,
-				      partition, w);
+		return cnvme_user_cmd(ctrl, ns, argp, how | CNVME_UCMD_64);
 	case NVME_IOCTL_IO64_CMD_VEC:
-		return cnvme_user_cmd(ctrl, ns, argp, true, true,
-				      partition, w);
+		return cnvme_user_cmd(ctrl, ns, argp,
+				      how | CNVME_UCMD_64 | CNVME_UCMD_VEC);
 	case NVME_IOCTL_SUBMIT_IO:
-		return cnvme_submit_io(ns, argp, partition, w);
+		return cnvme_submit_io(ns, argp, how);
 	default:
 		return -ENOTTY;
 	}
@@ -465,7 +618,7 @@ long cnvme_ns_ioctl(struct cnvme_ns *ns, unsigned int cmd, void __user *argp,
  * controller has exactly one namespace.
  */
 static int cnvme_dev_user_io(struct cnvme_ctrl *ctrl, void __user *argp,
-			     bool open_for_write)
+			     unsigned int how)
 {
 	struct cnvme_ns *ns;
 	int ret;
@@ -489,8 +642,7 @@ static int cnvme_dev_user_io(struct cnvme_ctrl *ctrl, void __user *argp,
 	get_device(disk_to_dev(ns->disk));
 	mutex_unlock(&ctrl->ns_lock);
 
-	ret = cnvme_user_cmd(ctrl, ns, argp, false, false, false,
-			     open_for_write);
+	ret = cnvme_user_cmd(ctrl, ns, argp, how);
 	put_device(disk_to_dev(ns->disk));
 	return ret;
 
@@ -503,16 +655,16 @@ unlock:
 long cnvme_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct cnvme_ctrl *ctrl = file->private_data;
-	bool w = file->f_mode & FMODE_WRITE;
+	unsigned int how = file->f_mode & FMODE_WRITE ? CNVME_UCMD_WRITABLE : 0;
 	void __user *argp = (void __user *)arg;
 
 	switch (cmd) {
 	case NVME_IOCTL_ADMIN_CMD:
-		return cnvme_user_cmd(ctrl, NULL, argp, false, false, false, w);
+		return cnvme_user_cmd(ctrl, NULL, argp, how);
 	case NVME_IOCTL_ADMIN64_CMD:
-		return cnvme_user_cmd(ctrl, NULL, argp, true, false, false, w);
+		return cnvme_user_cmd(ctrl, NULL, argp, how | CNVME_UCMD_64);
 	case NVME_IOCTL_IO_CMD:
-		return cnvme_dev_user_io(ctrl, argp, w);
+		return cnvme_dev_user_io(ctrl, argp, how);
 	case NVME_IOCTL_RESET:
 		if (!capable(CAP_SYS_ADMIN))
 			return -EACCES;

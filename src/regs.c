@@ -1,77 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * cnvme: controller register handling: enable, disable, shutdown and the
- * controller state.
+ * cnvme: the controller's registers: enable, disable, shutdown, and the
+ * wait for CSTS.RDY to follow.
  */
 #include <linux/delay.h>
 #include <linux/io-64-nonatomic-lo-hi.h>
 #include <linux/jiffies.h>
 
 #include "cnvme.h"
-
-static const char * const cnvme_state_names[] = {
-	[CNVME_STATE_NEW]		= "new",
-	[CNVME_STATE_LIVE]		= "live",
-	[CNVME_STATE_RESETTING]		= "resetting",
-	[CNVME_STATE_CONNECTING]	= "connecting",
-	[CNVME_STATE_DELETING]		= "deleting",
-	[CNVME_STATE_DELETING_NOIO]	= "deleting (no IO)",
-	[CNVME_STATE_DEAD]		= "dead",
-};
-
-const char *cnvme_state_name(enum cnvme_state state)
-{
-	if ((unsigned int)state < ARRAY_SIZE(cnvme_state_names))
-		return cnvme_state_names[state];
-	return "unknown state";
-}
-
-/*
- * The allowed transitions.  DELETING leads only to DELETING_NOIO, DEAD
- * only to DELETING_NOIO, which is final: the device is going away.
- */
-bool cnvme_change_state(struct cnvme_ctrl *ctrl, enum cnvme_state new)
-{
-	enum cnvme_state old;
-	bool ok = false;
-	unsigned long flags;
-
-	spin_lock_irqsave(&ctrl->state_lock, flags);
-	old = ctrl->state;
-	switch (new) {
-	case CNVME_STATE_LIVE:
-		ok = old == CNVME_STATE_NEW || old == CNVME_STATE_RESETTING ||
-		     old == CNVME_STATE_CONNECTING;
-		break;
-	case CNVME_STATE_RESETTING:
-		ok = old == CNVME_STATE_NEW || old == CNVME_STATE_LIVE;
-		break;
-	case CNVME_STATE_CONNECTING:
-		ok = old == CNVME_STATE_NEW || old == CNVME_STATE_RESETTING;
-		break;
-	case CNVME_STATE_DELETING:
-		ok = old == CNVME_STATE_NEW || old == CNVME_STATE_LIVE ||
-		     old == CNVME_STATE_RESETTING ||
-		     old == CNVME_STATE_CONNECTING;
-		break;
-	case CNVME_STATE_DELETING_NOIO:
-		ok = old == CNVME_STATE_DELETING || old == CNVME_STATE_DEAD;
-		break;
-	case CNVME_STATE_DEAD:
-		ok = old != CNVME_STATE_DEAD &&
-		     old != CNVME_STATE_DELETING_NOIO;
-		break;
-	default:
-		break;
-	}
-	if (ok)
-		ctrl->state = new;
-	/* every reset of a live controller (sysfs diag/reset_count) */
-	if (ok && new == CNVME_STATE_RESETTING && old == CNVME_STATE_LIVE)
-		atomic_long_inc(&ctrl->diag_resets);
-	spin_unlock_irqrestore(&ctrl->state_lock, flags);
-	return ok;
-}
 
 /* CAP.TO is in units of 500 ms; it is the limit for CSTS.RDY to follow CC.EN. */
 static unsigned long cnvme_ready_timeout(struct cnvme_ctrl *ctrl)
@@ -184,34 +120,4 @@ int cnvme_shutdown_ctrl(struct cnvme_ctrl *ctrl)
 		}
 		usleep_range(1000, 2000);
 	}
-}
-
-/*
- * nvme-cli reads the registers through a mapping of BAR 0, which a kernel
- * with strict /dev/mem rules refuses while a driver owns the BAR.  It
- * then asks for them with the Fabrics Property Get command; the driver
- * answers that itself from the registers 00h-3Fh (CAP to CMBSZ), reads
- * only, with no effect on the controller.  A PCIe controller would reject
- * the command.
- */
-bool cnvme_is_property_get(const struct nvme_command *cmd)
-{
-	return cmd->common.opcode == nvme_fabrics_command &&
-	       cmd->fabrics.fctype == nvme_fabrics_type_property_get;
-}
-
-/* Returns 0 with @value set, or a positive NVMe status. */
-int cnvme_property_get(struct cnvme_ctrl *ctrl, const struct nvme_command *cmd,
-		       u64 *value)
-{
-	u32 off = le32_to_cpu(cmd->prop_get.offset);
-	bool wide = cmd->prop_get.attrib & 1;
-
-	if (off >= 0x40 || (off & (wide ? 7 : 3)))
-		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
-	if (wide)
-		*value = lo_hi_readq(ctrl->bar + off);
-	else
-		*value = readl(ctrl->bar + off);
-	return 0;
 }

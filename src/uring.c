@@ -118,10 +118,9 @@ static int cnvme_uring_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 			   bool vec)
 {
 	struct cnvme_uring_pdu *pdu = cnvme_uring_pdu(ioucmd);
-	struct request_queue *q = ns ? ns->disk->queue : ctrl->admin_q;
+	struct iov_iter iter, *fixed = NULL;
 	struct nvme_uring_cmd c;
 	struct cnvme_user_cmd uc;
-	struct cnvme_iod *iod;
 	struct request *rq;
 	int ret;
 
@@ -144,60 +143,32 @@ static int cnvme_uring_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 			       ioucmd->file->f_mode & FMODE_WRITE))
 		return -EACCES;
 
-	rq = blk_mq_alloc_request(q, (nvme_is_write(&uc.cmd) ? REQ_OP_DRV_OUT :
-				      REQ_OP_DRV_IN) | REQ_ALLOC_CACHE |
-				  ((issue_flags & IO_URING_F_IOPOLL) ?
-				   REQ_POLLED : 0),
-				  (issue_flags & IO_URING_F_NONBLOCK) ?
-				  BLK_MQ_REQ_NOWAIT : 0);
+	rq = cnvme_user_rq_alloc(ctrl, ns, &uc, REQ_ALLOC_CACHE |
+				 ((issue_flags & IO_URING_F_IOPOLL) ?
+				  REQ_POLLED : 0),
+				 (issue_flags & IO_URING_F_NONBLOCK) ?
+				 BLK_MQ_REQ_NOWAIT : 0);
 	if (IS_ERR(rq))
 		return PTR_ERR(rq);
-	rq->cmd_flags |= REQ_FAILFAST_DRIVER;
-	if (uc.timeout_ms)
-		rq->timeout = msecs_to_jiffies(uc.timeout_ms);
-	/*
-	 * What end_io reads, cleared now: a request the driver fails before
-	 * it starts (a dead controller) would report its tag's last command.
-	 */
-	iod = blk_mq_rq_to_pdu(rq);
-	iod->status = 0;
-	iod->cancelled = false;
-	iod->result.u64 = 0;
-
-	pdu->bio = NULL;
-	if (uc.addr && uc.data_len) {
-		if (ioucmd->flags & IORING_URING_CMD_FIXED) {
-			struct iov_iter iter;
-
-			if (vec)
-				ret = cnvme_uring_import_fixed_vec(uc.addr,
-								   uc.data_len,
-								   rq_data_dir(rq),
-								   &iter, ioucmd,
-								   issue_flags);
-			else
-				ret = cnvme_uring_import_fixed(uc.addr,
-							       uc.data_len,
-							       rq_data_dir(rq),
-							       &iter, ioucmd,
-							       issue_flags);
-			if (!ret)
-				ret = blk_rq_map_user_iov(q, rq, NULL, &iter,
-							  GFP_KERNEL);
-		} else {
-			ret = blk_rq_map_user_io(rq, NULL,
-						 cnvme_user_ptr(uc.addr),
-						 uc.data_len, GFP_KERNEL, vec, 0,
-						 false, rq_data_dir(rq));
-		}
+	if (uc.addr && uc.data_len &&
+	    (ioucmd->flags & IORING_URING_CMD_FIXED)) {
+		if (vec)
+			ret = cnvme_uring_import_fixed_vec(uc.addr, uc.data_len,
+							   rq_data_dir(rq),
+							   &iter, ioucmd,
+							   issue_flags);
+		else
+			ret = cnvme_uring_import_fixed(uc.addr, uc.data_len,
+						       rq_data_dir(rq), &iter,
+						       ioucmd, issue_flags);
 		if (ret)
 			goto free_rq;
-		pdu->bio = rq->bio;
+		fixed = &iter;
 	}
-	ret = cnvme_umeta_map(ctrl, ns, &uc, &pdu->meta);
+	ret = cnvme_user_rq_map(ctrl, ns, rq, &uc, fixed, &pdu->meta);
 	if (ret)
-		goto unmap;
-	iod->cmd = uc.cmd;	/* with the metadata pointer: once, here */
+		goto free_rq;
+	pdu->bio = rq->bio;
 
 	/* (not blk_rq_is_poll(): 6.1's warns on a request without data) */
 	pdu->state = rq->mq_hctx->type == HCTX_TYPE_POLL ?
@@ -208,9 +179,6 @@ static int cnvme_uring_cmd(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 	blk_execute_rq_nowait(rq, false);
 	return -EIOCBQUEUED;
 
-unmap:
-	if (pdu->bio)
-		blk_rq_unmap_user(pdu->bio);
 free_rq:
 	blk_mq_free_request(rq);
 	return ret;
