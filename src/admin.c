@@ -124,6 +124,19 @@ free_rq:
 	return ret;
 }
 
+/* Identify data structure @cns (of @nsid, command set @csi) into @buf. */
+int cnvme_identify(struct cnvme_ctrl *ctrl, u8 cns, u32 nsid, u8 csi,
+		   void *buf, unsigned int len)
+{
+	struct nvme_command cmd = { };
+
+	cmd.identify.opcode = nvme_admin_identify;
+	cmd.identify.cns = cns;
+	cmd.identify.nsid = cpu_to_le32(nsid);
+	cmd.identify.csi = csi;
+	return cnvme_admin_exec(ctrl, &cmd, buf, len, NULL);
+}
+
 /* A controller-wide log page (NSID all, NVM command set), len <= 8 KiB. */
 int cnvme_get_log(struct cnvme_ctrl *ctrl, u8 lid, void *buf, u32 len)
 {

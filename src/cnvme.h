@@ -240,6 +240,16 @@ enum {
  * their subsystem (CMIC bit 1) and the same NQN share one; any other
  * controller has its own.
  */
+/*
+ * The Identify Controller strings sysfs shows, space padded and not
+ * terminated, as the controller gives them.
+ */
+struct cnvme_id_strs {
+	char serial[20];
+	char model[40];
+	char firmware_rev[8];
+};
+
 struct cnvme_subsys {
 	struct device dev;	/* class "nvme-subsystem", nvme-subsys<K> */
 	struct list_head entry;	/* cnvme_subsystems, under its lock */
@@ -250,9 +260,7 @@ struct cnvme_subsys {
 	struct mutex lock;	/* heads and their path lists */
 	struct list_head heads;
 	struct ida ns_ida;	/* the n<H> of namespace names */
-	char model[40];
-	char serial[20];
-	char firmware_rev[8];
+	struct cnvme_id_strs strs;
 	char subnqn[NVMF_NQN_SIZE];
 	unsigned int iopolicy;	/* CNVME_IOPOLICY_*, its name in subsys.c */
 };
@@ -359,9 +367,7 @@ struct cnvme_ctrl {
 	u16 oncs;
 	u8 vwc;
 	bool sgls;
-	char serial[20];
-	char model[40];
-	char firmware_rev[8];
+	struct cnvme_id_strs strs;
 	char subsysnqn[NVMF_NQN_SIZE];
 
 #ifdef CNVME_FAULT_INJECT
@@ -590,6 +596,8 @@ int cnvme_admin_init(struct cnvme_ctrl *ctrl);
 void cnvme_admin_exit(struct cnvme_ctrl *ctrl);
 int cnvme_admin_exec(struct cnvme_ctrl *ctrl, struct nvme_command *cmd,
 		     void *buf, unsigned int len, union nvme_result *result);
+int cnvme_identify(struct cnvme_ctrl *ctrl, u8 cns, u32 nsid, u8 csi,
+		   void *buf, unsigned int len);
 int cnvme_get_log(struct cnvme_ctrl *ctrl, u8 lid, void *buf, u32 len);
 int cnvme_get_features(struct cnvme_ctrl *ctrl, u8 fid, u32 dword11,
 		       u32 *result);
@@ -791,11 +799,13 @@ int cnvme_subsystem_reset(struct cnvme_ctrl *ctrl);
 
 /* identify.c */
 int cnvme_identify_ctrl(struct cnvme_ctrl *ctrl);
+int cnvme_id_str_len(const char *s, int len);
 void cnvme_identify_nvm_limits(struct cnvme_ctrl *ctrl);
 
 /* sysfs.c */
 extern const struct attribute_group *cnvme_ctrl_groups[];
 extern const struct attribute_group *cnvme_ns_groups[];
-ssize_t cnvme_show_id_str(char *buf, const char *s, int len);
+extern struct device_attribute dev_attr_model, dev_attr_serial,
+	dev_attr_firmware_rev;
 
 #endif /* CNVME_H */

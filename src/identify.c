@@ -8,7 +8,7 @@
 #include "cnvme.h"
 
 /* Length of a space-padded Identify string without its padding. */
-static int cnvme_trimmed_len(const char *s, int len)
+int cnvme_id_str_len(const char *s, int len)
 {
 	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\0'))
 		len--;
@@ -43,7 +43,6 @@ static void cnvme_init_subnqn(struct cnvme_ctrl *ctrl)
 
 int cnvme_identify_ctrl(struct cnvme_ctrl *ctrl)
 {
-	struct nvme_command cmd = { };
 	struct nvme_id_ctrl *id;
 	int ret;
 
@@ -51,9 +50,7 @@ int cnvme_identify_ctrl(struct cnvme_ctrl *ctrl)
 	if (!id)
 		return -ENOMEM;
 
-	cmd.identify.opcode = nvme_admin_identify;
-	cmd.identify.cns = NVME_ID_CNS_CTRL;
-	ret = cnvme_admin_exec(ctrl, &cmd, id, sizeof(*id), NULL);
+	ret = cnvme_identify(ctrl, NVME_ID_CNS_CTRL, 0, 0, id, sizeof(*id));
 	if (ret) {
 		dev_err(&ctrl->pdev->dev, "Identify Controller failed (%d)\n",
 			ret);
@@ -79,21 +76,17 @@ int cnvme_identify_ctrl(struct cnvme_ctrl *ctrl)
 	ctrl->crdt[0] = le16_to_cpu(id->crdt1);
 	ctrl->crdt[1] = le16_to_cpu(id->crdt2);
 	ctrl->crdt[2] = le16_to_cpu(id->crdt3);
-	memcpy(ctrl->serial, id->sn, sizeof(ctrl->serial));
-	memcpy(ctrl->model, id->mn, sizeof(ctrl->model));
-	memcpy(ctrl->firmware_rev, id->fr, sizeof(ctrl->firmware_rev));
+	memcpy(ctrl->strs.serial, id->sn, sizeof(id->sn));
+	memcpy(ctrl->strs.model, id->mn, sizeof(id->mn));
+	memcpy(ctrl->strs.firmware_rev, id->fr, sizeof(id->fr));
 	cnvme_init_subnqn(ctrl);
 
 	dev_info(&ctrl->pdev->dev,
 		 "%s: %.*s, serial %.*s, firmware %.*s, NVMe %u.%u\n",
 		 dev_name(&ctrl->dev),
-		 cnvme_trimmed_len(ctrl->model, sizeof(ctrl->model)),
-		 ctrl->model,
-		 cnvme_trimmed_len(ctrl->serial, sizeof(ctrl->serial)),
-		 ctrl->serial,
-		 cnvme_trimmed_len(ctrl->firmware_rev,
-				   sizeof(ctrl->firmware_rev)),
-		 ctrl->firmware_rev,
+		 cnvme_id_str_len(id->mn, sizeof(id->mn)), id->mn,
+		 cnvme_id_str_len(id->sn, sizeof(id->sn)), id->sn,
+		 cnvme_id_str_len(id->fr, sizeof(id->fr)), id->fr,
 		 NVME_MAJOR(ctrl->vs), NVME_MINOR(ctrl->vs));
 	return 0;
 }
@@ -105,7 +98,6 @@ int cnvme_identify_ctrl(struct cnvme_ctrl *ctrl)
  */
 void cnvme_identify_nvm_limits(struct cnvme_ctrl *ctrl)
 {
-	struct nvme_command cmd = { };
 	struct nvme_id_ctrl_nvm *id;
 
 	ctrl->dmrl = 0;
@@ -116,10 +108,8 @@ void cnvme_identify_nvm_limits(struct cnvme_ctrl *ctrl)
 	id = kzalloc(sizeof(*id), GFP_KERNEL);
 	if (!id)
 		return;
-	cmd.identify.opcode = nvme_admin_identify;
-	cmd.identify.cns = NVME_ID_CNS_CS_CTRL;
-	cmd.identify.csi = NVME_CSI_NVM;
-	if (!cnvme_admin_exec(ctrl, &cmd, id, sizeof(*id), NULL)) {
+	if (!cnvme_identify(ctrl, NVME_ID_CNS_CS_CTRL, 0, NVME_CSI_NVM, id,
+			    sizeof(*id))) {
 		ctrl->dmrl = id->dmrl;
 		ctrl->dmrsl = le32_to_cpu(id->dmrsl);
 		/* WZSL is a power of two in units of the minimum page size */

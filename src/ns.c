@@ -62,14 +62,9 @@ static const struct block_device_operations cnvme_bdev_ops = {
 static int cnvme_identify_ns(struct cnvme_ctrl *ctrl, u32 nsid,
 			     struct nvme_id_ns *id)
 {
-	struct nvme_command cmd = { };
-
 	if (cnvme_fault_fail_identify_ns(ctrl, nsid))
 		return NVME_SC_HOST_ABORTED_CMD;
-	cmd.identify.opcode = nvme_admin_identify;
-	cmd.identify.nsid = cpu_to_le32(nsid);
-	cmd.identify.cns = NVME_ID_CNS_NS;
-	return cnvme_admin_exec(ctrl, &cmd, id, sizeof(*id), NULL);
+	return cnvme_identify(ctrl, NVME_ID_CNS_NS, nsid, 0, id, sizeof(*id));
 }
 
 struct cnvme_ns_info {
@@ -95,7 +90,6 @@ struct cnvme_ns_info {
 static int cnvme_identify_descs(struct cnvme_ctrl *ctrl, u32 nsid,
 				struct cnvme_ns_ids *ids)
 {
-	struct nvme_command cmd = { };
 	unsigned int pos = 0;
 	u8 *data;
 	int ret;
@@ -105,10 +99,8 @@ static int cnvme_identify_descs(struct cnvme_ctrl *ctrl, u32 nsid,
 	data = kzalloc(NVME_IDENTIFY_DATA_SIZE, GFP_KERNEL);
 	if (!data)
 		return -ENOMEM;
-	cmd.identify.opcode = nvme_admin_identify;
-	cmd.identify.nsid = cpu_to_le32(nsid);
-	cmd.identify.cns = NVME_ID_CNS_NS_DESC_LIST;
-	ret = cnvme_admin_exec(ctrl, &cmd, data, NVME_IDENTIFY_DATA_SIZE, NULL);
+	ret = cnvme_identify(ctrl, NVME_ID_CNS_NS_DESC_LIST, nsid, 0, data,
+			     NVME_IDENTIFY_DATA_SIZE);
 	if (ret)
 		goto out;
 
@@ -505,7 +497,6 @@ static void cnvme_validate_ns(struct cnvme_ctrl *ctrl, u32 nsid,
  */
 static int cnvme_scan_list(struct cnvme_ctrl *ctrl, struct nvme_id_ns *id)
 {
-	struct nvme_command cmd = { };
 	u32 prev = 0;
 	__le32 *list;
 	int ret, i, n = 0;
@@ -514,13 +505,8 @@ static int cnvme_scan_list(struct cnvme_ctrl *ctrl, struct nvme_id_ns *id)
 	if (!list)
 		return -ENOMEM;
 	for (;;) {
-		memset(&cmd, 0, sizeof(cmd));
-		cmd.identify.opcode = nvme_admin_identify;
-		cmd.identify.cns = NVME_ID_CNS_NS_ACTIVE_LIST;
-		cmd.identify.nsid = cpu_to_le32(prev);
-		ret = cnvme_admin_exec(ctrl, &cmd, list,
-				       CNVME_NS_LIST_ENTRIES * sizeof(*list),
-				       NULL);
+		ret = cnvme_identify(ctrl, NVME_ID_CNS_NS_ACTIVE_LIST, prev, 0,
+				     list, CNVME_NS_LIST_ENTRIES * sizeof(*list));
 		if (ret)
 			goto out;
 		for (i = 0; i < CNVME_NS_LIST_ENTRIES; i++) {

@@ -24,33 +24,6 @@ static struct cnvme_subsys *to_subsys(struct device *dev)
 	return container_of(dev, struct cnvme_subsys, dev);
 }
 
-static ssize_t model_show(struct device *dev, struct device_attribute *attr,
-			  char *buf)
-{
-	struct cnvme_subsys *s = to_subsys(dev);
-
-	return cnvme_show_id_str(buf, s->model, sizeof(s->model));
-}
-static DEVICE_ATTR_RO(model);
-
-static ssize_t serial_show(struct device *dev, struct device_attribute *attr,
-			   char *buf)
-{
-	struct cnvme_subsys *s = to_subsys(dev);
-
-	return cnvme_show_id_str(buf, s->serial, sizeof(s->serial));
-}
-static DEVICE_ATTR_RO(serial);
-
-static ssize_t firmware_rev_show(struct device *dev,
-				 struct device_attribute *attr, char *buf)
-{
-	struct cnvme_subsys *s = to_subsys(dev);
-
-	return cnvme_show_id_str(buf, s->firmware_rev, sizeof(s->firmware_rev));
-}
-static DEVICE_ATTR_RO(firmware_rev);
-
 static ssize_t subsysnqn_show(struct device *dev,
 			      struct device_attribute *attr, char *buf)
 {
@@ -169,9 +142,7 @@ static struct cnvme_subsys *cnvme_subsys_create(struct cnvme_ctrl *ctrl)
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return ERR_PTR(-ENOMEM);
-	memcpy(s->model, ctrl->model, sizeof(s->model));
-	memcpy(s->serial, ctrl->serial, sizeof(s->serial));
-	memcpy(s->firmware_rev, ctrl->firmware_rev, sizeof(s->firmware_rev));
+	s->strs = ctrl->strs;
 	strscpy(s->subnqn, ctrl->subsysnqn, sizeof(s->subnqn));
 	s->cmic = ctrl->id->cmic;
 	s->vid = le16_to_cpu(ctrl->id->vid);

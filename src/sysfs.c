@@ -12,8 +12,18 @@
 #include "cnvme.h"
 #include "compat.h"
 
-/* Identify strings are shown whole, padding included, as nvme_core does. */
-ssize_t cnvme_show_id_str(char *buf, const char *s, int len)
+/*
+ * model, serial and firmware_rev of a controller and of a subsystem:
+ * shown whole, padding included, as nvme_core does.
+ */
+static const struct cnvme_id_strs *cnvme_dev_strs(struct device *dev)
+{
+	if (dev->class == &cnvme_subsys_class)
+		return &container_of(dev, struct cnvme_subsys, dev)->strs;
+	return &to_cnvme_ctrl(dev)->strs;
+}
+
+static ssize_t cnvme_id_str_show(char *buf, const char *s, int len)
 {
 	return sysfs_emit(buf, "%.*s\n", len, s);
 }
@@ -21,30 +31,27 @@ ssize_t cnvme_show_id_str(char *buf, const char *s, int len)
 static ssize_t model_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
-	struct cnvme_ctrl *ctrl = to_cnvme_ctrl(dev);
-
-	return cnvme_show_id_str(buf, ctrl->model, sizeof(ctrl->model));
+	return cnvme_id_str_show(buf, cnvme_dev_strs(dev)->model,
+				 sizeof_field(struct cnvme_id_strs, model));
 }
-static DEVICE_ATTR_RO(model);
+DEVICE_ATTR_RO(model);
 
 static ssize_t serial_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
 {
-	struct cnvme_ctrl *ctrl = to_cnvme_ctrl(dev);
-
-	return cnvme_show_id_str(buf, ctrl->serial, sizeof(ctrl->serial));
+	return cnvme_id_str_show(buf, cnvme_dev_strs(dev)->serial,
+				 sizeof_field(struct cnvme_id_strs, serial));
 }
-static DEVICE_ATTR_RO(serial);
+DEVICE_ATTR_RO(serial);
 
 static ssize_t firmware_rev_show(struct device *dev,
 				 struct device_attribute *attr, char *buf)
 {
-	struct cnvme_ctrl *ctrl = to_cnvme_ctrl(dev);
-
-	return cnvme_show_id_str(buf, ctrl->firmware_rev,
-				 sizeof(ctrl->firmware_rev));
+	return cnvme_id_str_show(buf, cnvme_dev_strs(dev)->firmware_rev,
+				 sizeof_field(struct cnvme_id_strs,
+					      firmware_rev));
 }
-static DEVICE_ATTR_RO(firmware_rev);
+DEVICE_ATTR_RO(firmware_rev);
 
 static ssize_t cntlid_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
@@ -418,8 +425,10 @@ static bool cnvme_nonzero(const void *p, size_t len)
 static ssize_t wwid_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
 {
-	struct cnvme_subsys *s = cnvme_disk_subsys(dev);
-	int sn = sizeof(s->serial), mn = sizeof(s->model);
+	struct cnvme_subsys *subsys = cnvme_disk_subsys(dev);
+	const struct cnvme_id_strs *s = &subsys->strs;
+	int sn = cnvme_id_str_len(s->serial, sizeof(s->serial));
+	int mn = cnvme_id_str_len(s->model, sizeof(s->model));
 	const struct cnvme_ns_ids *ids;
 	u32 nsid;
 
@@ -430,11 +439,7 @@ static ssize_t wwid_show(struct device *dev, struct device_attribute *attr,
 		return sysfs_emit(buf, "eui.%16phN\n", ids->nguid);
 	if (cnvme_nonzero(ids->eui64, sizeof(ids->eui64)))
 		return sysfs_emit(buf, "eui.%8phN\n", ids->eui64);
-	while (sn > 0 && (s->serial[sn - 1] == ' ' || !s->serial[sn - 1]))
-		sn--;
-	while (mn > 0 && (s->model[mn - 1] == ' ' || !s->model[mn - 1]))
-		mn--;
-	return sysfs_emit(buf, "nvme.%04x-%*phN-%*phN-%08x\n", s->vid, sn,
+	return sysfs_emit(buf, "nvme.%04x-%*phN-%*phN-%08x\n", subsys->vid, sn,
 			  s->serial, mn, s->model, nsid);
 }
 static DEVICE_ATTR_RO(wwid);
@@ -510,7 +515,6 @@ static DEVICE_ATTR_RO(metadata_bytes);
 /* Blocks in use: Identify Namespace again, at most a few times a second. */
 static ssize_t cnvme_nuse_show(struct cnvme_ns *ns, char *buf)
 {
-	struct nvme_command cmd = { };
 	struct nvme_id_ns *id;
 	int ret;
 
@@ -518,10 +522,8 @@ static ssize_t cnvme_nuse_show(struct cnvme_ns *ns, char *buf)
 		id = kmalloc(sizeof(*id), GFP_KERNEL);
 		if (!id)
 			return -ENOMEM;
-		cmd.identify.opcode = nvme_admin_identify;
-		cmd.identify.nsid = cpu_to_le32(ns->nsid);
-		cmd.identify.cns = NVME_ID_CNS_NS;
-		ret = cnvme_admin_exec(ns->ctrl, &cmd, id, sizeof(*id), NULL);
+		ret = cnvme_identify(ns->ctrl, NVME_ID_CNS_NS, ns->nsid, 0, id,
+				     sizeof(*id));
 		if (!ret)
 			WRITE_ONCE(ns->nuse, le64_to_cpu(id->nuse));
 		kfree(id);
