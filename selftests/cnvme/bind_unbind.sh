@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Probe/remove through sysfs unbind/bind of every NVMe function.
 . "${SELFTESTS:-/selftests}/lib/cnvme.sh"

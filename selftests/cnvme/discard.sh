@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Discard (DSM deallocate) and zeroing (Write Zeroes): advertised limits,
 # blkdiscard and blkdiscard -z, and zeroes read back where promised.

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Every byte written comes back: fio with crc32c verification over the
 # engines, block sizes and queue depths the block path must handle,

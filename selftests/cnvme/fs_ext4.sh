@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # A file system on the driver: mkfs.ext4, a tree of files written and
 # fsynced, unmount, fsck clean, and the files intact after remount.

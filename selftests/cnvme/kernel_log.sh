@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The kernel log and taint flags show no trouble since boot.
 . "${SELFTESTS:-/selftests}/lib/cnvme.sh"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Load/unload and unbind/bind cycles, idle and with I/O running: every
 # cycle ends with live controllers and disks, I/O caught by an unbind

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Module unload/load loops: every controller comes back live under the
 # same name (a leaked controller keeps its instance number), and unload

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Namespaces formatted with metadata (TOPO=meta): separate metadata
 # buffers through block integrity, with T10 PI type 1 and without PI, on

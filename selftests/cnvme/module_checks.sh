@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # cnvme refuses to load beside the in-kernel nvme_core, and refuses module
 # parameters out of range, each time with a log line saying why.

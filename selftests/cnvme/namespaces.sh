@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Every namespace of the topology is a disk named nvme<S>n<H>, with the
 # size and block size QEMU gave it; a 4 KiB-block namespace refuses

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Controller resets through sysfs reset_controller and the reset ioctl,
 # idle and under mixed fio I/O with verification (12 by default): each

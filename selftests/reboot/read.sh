@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Second boot of the reboot test: what the first boot wrote reads back.
 . "${SELFTESTS:-/selftests}/lib/cnvme.sh"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # First boot of the reboot test: write 64 MiB with verification headers.
 . "${SELFTESTS:-/selftests}/lib/cnvme.sh"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Runs inside the root-disk image (scripts/rootdisk-test.sh), started by
 # cnvme-rootdisk.service once systemd is up.  The kernel command line
