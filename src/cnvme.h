@@ -90,11 +90,12 @@ struct cnvme_queue {
 	__le32 *dbbuf_sq_ei;
 	__le32 *dbbuf_cq_ei;
 
+	/* set when the queue is made (probe, reset work), then constant */
 	struct cnvme_ctrl *ctrl;
 	dma_addr_t sq_dma;
 	dma_addr_t cq_dma;
-	int vector;		/* index into the PCI irq vectors, -1 if none */
-	bool live;		/* created on the controller */
+	int vector;		/* ctrl->lock: PCI irq vector index, -1 none */
+	bool live;		/* WRITE_ONCE/READ_ONCE: usable for I/O */
 #ifdef CNVME_FAULT_INJECT
 	bool fault_replay_valid;	/* completion side */
 	struct nvme_completion fault_replay;
@@ -282,39 +283,55 @@ enum {
 /* The AER's command identifier: just above the admin tag set. */
 #define CNVME_AEN_CID		(CNVME_ADMIN_DEPTH - 2)
 
+/*
+ * One controller (one PCI function).  The comment of each field says what
+ * keeps it consistent:
+ *
+ *   probe     set before the device is visible, constant until remove;
+ *   reset     written by probe, the reset work, suspend or remove, all
+ *             under ctrl->lock; other readers run only while the
+ *             controller is live (sysfs, ioctls, the scan), where a value
+ *             from the reset before is the worst they can see;
+ *   sysfs     written by a sysfs store at any time with WRITE_ONCE, read
+ *             with READ_ONCE;
+ *   a lock    written under that lock (and read under it unless said);
+ *   atomic    an atomic type or atomic bit operations.
+ */
 struct cnvme_ctrl {
-	struct device dev;	/* class "nvme" device, name nvme<instance> */
-	struct cdev cdev;	/* /dev/nvme<instance> */
-	struct cnvme_subsys *subsys;
-	bool instance_to_subsys;	/* the subsystem frees the instance */
-	atomic_t nr_active;	/* multipath requests in flight (queue-depth) */
-	struct pci_dev *pdev;
-	void __iomem *bar;
-	resource_size_t bar_len;
-	int instance;
+	struct device dev;	/* probe: class "nvme", name nvme<instance> */
+	struct cdev cdev;	/* probe: /dev/nvme<instance> */
+	struct cnvme_subsys *subsys;		/* reset: set once; remove */
+	bool instance_to_subsys;	/* cnvme_subsystems_lock: it frees
+					 * the instance
+					 */
+	atomic_t nr_active;	/* atomic: multipath requests in flight */
+	struct pci_dev *pdev;	/* probe */
+	void __iomem *bar;	/* probe; remove clears it under remove_sem */
+	resource_size_t bar_len;	/* probe */
+	int instance;		/* probe */
 
-	u64 cap;
-	u32 vs;
-	u32 ctrl_config;
-	u32 db_stride;
-	u32 page_shift;
+	u64 cap;		/* probe */
+	u32 vs;			/* probe */
+	u32 ctrl_config;	/* reset (CC as last written) */
+	u32 db_stride;		/* probe */
+	u32 page_shift;		/* probe */
 
-	spinlock_t state_lock;	/* state */
-	enum cnvme_state state;
-	struct mutex lock;	/* serialises enable/disable/teardown */
+	spinlock_t state_lock;	/* the state, and the count of resets */
+	enum cnvme_state state;	/* state_lock; cnvme_state() reads it */
+	struct mutex lock;	/* enable/disable/teardown: "reset" below */
 	struct mutex cancel_lock;	/* one canceller of requests at a time */
 	struct rw_semaphore remove_sem;	/* write: admin queue and BAR go */
-	unsigned long flags;	/* CNVME_ADMIN_* */
+	unsigned long flags;	/* atomic: CNVME_ADMIN_* and the others */
 	struct work_struct reset_work;
 	struct work_struct scan_work;
 	struct work_struct aen_work;
-	u32 aen_result;
+	u32 aen_result;		/* WRITE_ONCE in the irq, READ_ONCE in the work */
 
-	struct cnvme_queue adminq;
-	struct blk_mq_tag_set admin_set;
-	struct request_queue *admin_q;
+	struct cnvme_queue adminq;		/* probe (its fields: below) */
+	struct blk_mq_tag_set admin_set;	/* probe; remove_sem */
+	struct request_queue *admin_q;		/* probe; remove_sem */
 
-	/* I/O queues: ioqs[i] is qid i + 1 */
+	/* I/O queues: ioqs[i] is qid i + 1; all "reset" */
 	struct cnvme_queue *ioqs;
 	unsigned int max_ioqs;		/* size of ioqs */
 	unsigned int nr_ioqs;		/* created on the controller */
@@ -322,54 +339,55 @@ struct cnvme_ctrl {
 	unsigned int nr_vecs;		/* irq vectors allocated */
 	u16 io_depth;
 	u16 io_cq_depth;		/* io_depth + CQ slack (queue.c) */
-	struct blk_mq_tag_set tagset;
-	bool tagset_ready;
-	/* bios of requests whose queue a resize took away (io.c) */
+	struct blk_mq_tag_set tagset;	/* reset; .timeout: ns_lock too */
+	bool tagset_ready;		/* reset */
+	/* bios of requests whose queue a resize took away (tagset.c) */
 	spinlock_t reroute_lock;
-	struct bio_list reroute_list;
-	unsigned int nr_rerouted, nr_reroute_failed;	/* under the lock */
+	struct bio_list reroute_list;	/* reroute_lock */
+	unsigned int nr_rerouted, nr_reroute_failed;	/* reroute_lock */
 
-	/* shadow doorbell buffers (dbbuf.c) */
+	/* shadow doorbell buffers (dbbuf.c): reset */
 	__le32 *dbbuf_dbs;
 	__le32 *dbbuf_eis;
 	dma_addr_t dbbuf_dbs_dma;
 	dma_addr_t dbbuf_eis_dma;
 	size_t dbbuf_bytes;
 
-	struct dma_pool *page_pool;
-	struct dma_pool *small_pool;
-	mempool_t *sg_pool;
+	struct dma_pool *page_pool;	/* probe */
+	struct dma_pool *small_pool;	/* probe */
+	mempool_t *sg_pool;		/* probe */
 
 	struct mutex scan_lock;	/* one scan at a time */
 	struct mutex ns_lock;	/* the namespaces list, held briefly */
-	struct list_head namespaces;
+	struct list_head namespaces;	/* changed under both; either walks */
 
-	/* Identify Controller, kept as the device reported it */
+	/* Identify Controller as the device reported it: reset (in place) */
 	struct nvme_id_ctrl *id;
-	struct nvme_effects_log *effects;	/* log page 05h, kept */
-	struct device *hwmon;	/* set in reset work, cleared by remove */
-	u16 cntlid;
-	u8 cntrltype;		/* 0 (reserved) until Identify answered */
-	u8 dctype;
-	u32 rtd3e;
-	u16 crdt[3];		/* retry delay times, 100 ms units */
-	u32 max_hw_sectors;
-	u32 max_zeroes_sectors;
-	u32 dmrsl;		/* Identify CNS 06h: discard limits */
-	u8 dmrl;
-	bool passthru_err_log;
-	/* timeouts of this controller's commands, jiffies (sysfs, 7.2) */
+	struct nvme_effects_log *effects;	/* reset: log page 05h, once */
+	struct device *hwmon;	/* reset */
+	u16 cntlid;		/* reset */
+	u8 cntrltype;		/* reset, WRITE_ONCE: 0 until Identify */
+	u8 dctype;		/* reset, WRITE_ONCE */
+	u32 rtd3e;		/* reset */
+	u16 crdt[3];		/* reset: retry delay times, 100 ms units */
+	u32 max_hw_sectors;	/* reset */
+	u32 max_zeroes_sectors;	/* reset */
+	u32 dmrsl;		/* reset: Identify CNS 06h, discard limits */
+	u8 dmrl;		/* reset */
+	bool passthru_err_log;	/* sysfs */
+	/* timeouts of this controller's commands, jiffies: sysfs (7.2) */
 	unsigned int admin_timeout;
 	unsigned int io_timeout;
-	/* sysfs diag/ counters (7.2): resets, failed I/O commands */
+	/* sysfs diag/ counters (7.2): resets, failed I/O commands; atomic */
 	atomic_long_t diag_resets;
 	atomic_long_t diag_errors;
-	u16 oncs;
-	u8 vwc;
-	bool sgls;
-	struct cnvme_id_strs strs;
-	char subsysnqn[NVMF_NQN_SIZE];
+	u16 oncs;		/* reset */
+	u8 vwc;			/* reset */
+	bool sgls;		/* reset */
+	struct cnvme_id_strs strs;		/* reset */
+	char subsysnqn[NVMF_NQN_SIZE];		/* reset */
 
+	/* debugfs fault points (fault.c): atomic, or READ_ONCE */
 #ifdef CNVME_FAULT_INJECT
 	struct dentry *fault_dir;
 	atomic_t fault_drop_io;

@@ -206,7 +206,7 @@ static int cnvme_create_io_queue(struct cnvme_ctrl *ctrl, unsigned int idx,
 			goto fail;
 		}
 	}
-	q->live = true;
+	WRITE_ONCE(q->live, true);
 	return 0;
 
 fail:
@@ -315,7 +315,7 @@ void cnvme_delete_io_queues(struct cnvme_ctrl *ctrl)
 		if (cnvme_delete_queue(ctrl, nvme_admin_delete_sq, q->qid) ||
 		    cnvme_delete_queue(ctrl, nvme_admin_delete_cq, q->qid))
 			break;
-		q->live = false;
+		WRITE_ONCE(q->live, false);
 	}
 }
 

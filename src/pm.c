@@ -31,7 +31,7 @@ static int cnvme_pm_stop(struct device *dev)
 
 	if (!ctrl)
 		return 0;
-	end = jiffies + ctrl->admin_timeout + cnvme_shutdown_timeout * HZ;
+	end = jiffies + READ_ONCE(ctrl->admin_timeout) + cnvme_shutdown_timeout * HZ;
 	for (;;) {
 		flush_work(&ctrl->reset_work);
 		flush_work(&ctrl->scan_work);

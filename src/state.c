@@ -64,7 +64,7 @@ bool cnvme_change_state(struct cnvme_ctrl *ctrl, enum cnvme_state new)
 		break;
 	}
 	if (ok)
-		ctrl->state = new;
+		WRITE_ONCE(ctrl->state, new);
 	/* every reset of a live controller (sysfs diag/reset_count) */
 	if (ok && new == CNVME_STATE_RESETTING && old == CNVME_STATE_LIVE)
 		atomic_long_inc(&ctrl->diag_resets);

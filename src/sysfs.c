@@ -177,7 +177,7 @@ static ssize_t passthru_err_log_enabled_show(struct device *dev,
 					     char *buf)
 {
 	return sysfs_emit(buf, "%s\n",
-			  to_cnvme_ctrl(dev)->passthru_err_log ? "on" : "off");
+			  READ_ONCE(to_cnvme_ctrl(dev)->passthru_err_log) ? "on" : "off");
 }
 
 static ssize_t passthru_err_log_enabled_store(struct device *dev,
@@ -226,7 +226,7 @@ static ssize_t admin_timeout_store(struct device *dev,
 	/* the removal takes the admin queue away under remove_sem */
 	down_read(&ctrl->remove_sem);
 	if (ctrl->admin_q)
-		blk_queue_rq_timeout(ctrl->admin_q, ctrl->admin_timeout);
+		blk_queue_rq_timeout(ctrl->admin_q, READ_ONCE(ctrl->admin_timeout));
 	up_read(&ctrl->remove_sem);
 	return ret;
 }
@@ -251,9 +251,9 @@ static ssize_t io_timeout_store(struct device *dev,
 	if (ret < 0)
 		return ret;
 	mutex_lock(&ctrl->ns_lock);
-	ctrl->tagset.timeout = ctrl->io_timeout;
+	ctrl->tagset.timeout = READ_ONCE(ctrl->io_timeout);
 	list_for_each_entry(ns, &ctrl->namespaces, entry)
-		blk_queue_rq_timeout(ns->disk->queue, ctrl->io_timeout);
+		blk_queue_rq_timeout(ns->disk->queue, READ_ONCE(ctrl->io_timeout));
 	mutex_unlock(&ctrl->ns_lock);
 	return ret;
 }
@@ -546,7 +546,7 @@ static DEVICE_ATTR_RO(nuse);
  */
 static ssize_t cnvme_err_log_show(struct cnvme_ns *ns, char *buf)
 {
-	return sysfs_emit(buf, "%s\n", ns->passthru_err_log ? "on" : "off");
+	return sysfs_emit(buf, "%s\n", READ_ONCE(ns->passthru_err_log) ? "on" : "off");
 }
 
 static ssize_t ns_passthru_err_log_show(struct device *dev,
