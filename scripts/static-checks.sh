@@ -8,7 +8,9 @@
 #   checkpatch --strict --no-tree over src/ compat/ uapi/, nothing reported
 #   dkms      dkms add + build against every kernel's headers, in a
 #             private dkms tree (the system's is left alone)
-# Usage: static-checks.sh [all|build|sparse|checkpatch|dkms]...
+#   index     every declaration of src/cnvme.h is under the heading of
+#             the file that defines it (scripts/header-index.py)
+# Usage: static-checks.sh [all|build|sparse|checkpatch|dkms|index]...
 # The last line is "# static: P passed, F failed".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -124,6 +126,12 @@ check_checkpatch() {
 	result "checkpatch --strict: nothing reported" $rc "$log"
 }
 
+check_index() {
+	log=$logdir/index.log
+	python3 "$root/scripts/header-index.py" "$root/src" >"$log" 2>&1
+	result "cnvme.h: each declaration under its file's heading" $? "$log"
+}
+
 check_dkms() {
 	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$root/dkms.conf")
 	tmp=$(mktemp -d)
@@ -148,11 +156,13 @@ check_dkms() {
 [ $# -gt 0 ] || set -- all
 for what in "$@"; do
 	case $what in
-	all) check_build; check_build_chroot; check_sparse; check_checkpatch; check_dkms ;;
+	all) check_build; check_build_chroot; check_sparse; check_checkpatch
+	     check_index; check_dkms ;;
 	build) check_build; check_build_chroot ;;
 	sparse) check_sparse ;;
 	checkpatch) check_checkpatch ;;
 	dkms) check_dkms ;;
+	index) check_index ;;
 	*) echo "unknown check $what" >&2; exit 2 ;;
 	esac
 done

@@ -452,12 +452,16 @@ static inline unsigned int cnvme_ctrl_io_timeout(struct cnvme_ctrl *ctrl)
 				 READ_ONCE(cnvme_io_timeout_jiffies);
 }
 
-/* pci.c, pcierr.c */
-extern const struct pci_error_handlers cnvme_err_handler;
-/* pm.c */
-extern const struct dev_pm_ops cnvme_pm_ops;
+/* pci.c */
 int cnvme_pci_register(void);
 void cnvme_pci_unregister(void);
+extern struct ida cnvme_instance_ida;
+
+/* pcierr.c */
+extern const struct pci_error_handlers cnvme_err_handler;
+
+/* pm.c */
+extern const struct dev_pm_ops cnvme_pm_ops;
 
 /* fault.c: fault points, only in a FAULT_INJECT=1 build */
 enum cnvme_fault_work {
@@ -783,11 +787,14 @@ int cnvme_dev_uring_cmd(struct io_uring_cmd *ioucmd,
 int cnvme_ns_uring_cmd_iopoll(struct io_uring_cmd *ioucmd,
 			      struct io_comp_batch *iob,
 			      unsigned int poll_flags);
+int cnvme_head_uring_cmd(struct io_uring_cmd *ioucmd,
+			 unsigned int issue_flags);
 
 /* subsys.c */
 extern struct class cnvme_subsys_class;
 int cnvme_subsys_add(struct cnvme_ctrl *ctrl);
-extern struct ida cnvme_instance_ida;
+void cnvme_subsys_del(struct cnvme_ctrl *ctrl);
+int cnvme_subsystem_reset(struct cnvme_ctrl *ctrl);
 
 /* mpath.c: multipath heads */
 struct cnvme_limits;
@@ -807,13 +814,9 @@ struct cnvme_ns *cnvme_head_get_path(struct cnvme_ns_head *head);
 void cnvme_head_put_path(struct cnvme_ns *ns);
 long cnvme_head_ioctl(struct cnvme_ns_head *head, unsigned int cmd,
 		      void __user *argp, bool partition, bool open_for_write);
-int cnvme_head_uring_cmd(struct io_uring_cmd *ioucmd,
-			 unsigned int issue_flags);
 bool cnvme_disk_is_head(struct gendisk *disk);
 struct cnvme_ns *cnvme_disk_ns_get(struct gendisk *disk);
 void cnvme_disk_ns_put(struct gendisk *disk, struct cnvme_ns *ns);
-void cnvme_subsys_del(struct cnvme_ctrl *ctrl);
-int cnvme_subsystem_reset(struct cnvme_ctrl *ctrl);
 
 /* identify.c */
 int cnvme_identify_ctrl(struct cnvme_ctrl *ctrl);
