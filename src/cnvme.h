@@ -338,7 +338,7 @@ struct cnvme_ctrl {
 	unsigned int nr_maps[HCTX_MAX_TYPES];
 	unsigned int nr_vecs;		/* irq vectors allocated */
 	u16 io_depth;
-	u16 io_cq_depth;		/* io_depth + CQ slack (queue.c) */
+	u16 io_cq_depth;		/* io_depth + CQ slack (ioq.c) */
 	struct blk_mq_tag_set tagset;	/* reset; .timeout: ns_lock too */
 	bool tagset_ready;		/* reset */
 	/* bios of requests whose queue a resize took away (tagset.c) */

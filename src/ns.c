@@ -7,7 +7,7 @@
  * namespaces); ns_lock only guards the list, is held briefly and never
  * across I/O, so a reset can quiesce every queue while a scan waits on
  * the controller.  The list changes only with both held, so either one
- * is enough to walk it (effects.c freezes the queues under scan_lock
+ * is enough to walk it (ioctl.c freezes the queues under scan_lock
  * alone).
  */
 #include <linux/blkdev.h>
