@@ -729,13 +729,6 @@ int cnvme_effects_init(struct cnvme_ctrl *ctrl);
 bool cnvme_cmd_allowed(struct cnvme_ns *ns, struct nvme_command *c,
 		       bool partition, bool open_for_write);
 struct cnvme_umeta;
-struct request *cnvme_user_rq_alloc(struct cnvme_ctrl *ctrl,
-				    struct cnvme_ns *ns,
-				    struct cnvme_user_cmd *uc,
-				    blk_opf_t opf, blk_mq_req_flags_t flags);
-int cnvme_user_rq_map(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
-		      struct request *rq, struct cnvme_user_cmd *uc,
-		      struct iov_iter *iter, struct cnvme_umeta **meta);
 
 /* umeta.c: the metadata buffer (MPTR) of a user command */
 int __cnvme_umeta_map(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
@@ -767,6 +760,69 @@ static inline void cnvme_umeta_unmap(struct cnvme_umeta *m)
 static inline int cnvme_umeta_done(struct cnvme_umeta *m, int status)
 {
 	return m ? __cnvme_umeta_done(m, status) : 0;
+}
+
+/*
+ * The request of a user command, for the ioctls and io_uring (inline:
+ * io_uring's submission path is hot): on the admin
+ * queue or @ns's queue, failed fast (the caller sees the status, nothing
+ * retries it), with the command's own timeout.  What completion reports
+ * is cleared here: a request the driver fails before it starts (a dead
+ * controller) would otherwise report its tag's previous command.
+ */
+static __always_inline struct request *
+cnvme_user_rq_alloc(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
+		    struct cnvme_user_cmd *uc, blk_opf_t opf,
+		    blk_mq_req_flags_t flags)
+{
+	struct request_queue *q = ns ? ns->disk->queue : ctrl->admin_q;
+	struct cnvme_iod *iod;
+	struct request *rq;
+
+	opf |= nvme_is_write(&uc->cmd) ? REQ_OP_DRV_OUT : REQ_OP_DRV_IN;
+	rq = blk_mq_alloc_request(q, opf, flags);
+	if (IS_ERR(rq))
+		return rq;
+	rq->cmd_flags |= REQ_FAILFAST_DRIVER;
+	if (uc->timeout_ms)
+		rq->timeout = msecs_to_jiffies(uc->timeout_ms);
+	iod = blk_mq_rq_to_pdu(rq);
+	iod->status = 0;
+	iod->cancelled = false;
+	iod->result.u64 = 0;
+	return rq;
+}
+
+/*
+ * Map the user's data (@iter: a fixed buffer io_uring imported; else the
+ * address in @uc) and metadata onto @rq, and put the command in it.  On
+ * failure nothing stays mapped; the caller frees the request.  Afterwards
+ * rq->bio is what blk_rq_unmap_user() takes back.
+ */
+static __always_inline int
+cnvme_user_rq_map(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
+		  struct request *rq, struct cnvme_user_cmd *uc,
+		  struct iov_iter *iter, struct cnvme_umeta **meta)
+{
+	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
+	int ret = 0;
+
+	if (iter)
+		ret = blk_rq_map_user_iov(rq->q, rq, NULL, iter, GFP_KERNEL);
+	else if (uc->addr && uc->data_len)
+		ret = blk_rq_map_user_io(rq, NULL, cnvme_user_ptr(uc->addr),
+					 uc->data_len, GFP_KERNEL, uc->vec, 0,
+					 false, rq_data_dir(rq));
+	if (ret)
+		return ret;
+	ret = cnvme_umeta_map(ctrl, ns, uc, meta);
+	if (ret) {
+		if (rq->bio)
+			blk_rq_unmap_user(rq->bio);
+		return ret;
+	}
+	iod->cmd = uc->cmd;	/* with the metadata pointer */
+	return 0;
 }
 
 /* aen.c */
