@@ -21,6 +21,9 @@
 #   TIMEOUT      seconds for the whole VM run, QEMU killed after [--timeout]
 #                default 600 (none when interactive)
 #   TEST_TIMEOUT seconds per test inside the guest [--test-timeout]; 300
+#   S3_STUCK     seconds of console silence inside the platform's part of
+#                an S3 cycle after which QEMU is stopped and the boot set
+#                aside (at most twice); 120
 #   INTERACTIVE  1: console on stdio, a shell after loading the driver
 #                [--interactive]
 #   RUNDIR       output directory [--rundir]; default
@@ -94,6 +97,9 @@ else
 fi
 # after "# cnvme-run-complete" the guest gets this long to power off
 POWEROFF_GRACE=${POWEROFF_GRACE:-60}
+# a guest inside the platform's part of S3 with a console silent this long
+# is stuck there (the host wakes a sleeping guest after 20 s): stopped
+S3_STUCK=${S3_STUCK:-120}
 
 case $DRIVER in cnvme | nvme) ;; *) die "DRIVER must be cnvme or nvme, not '$DRIVER'" ;; esac
 case $TIMEOUT$TEST_TIMEOUT in *[!0-9]*) die "TIMEOUT and TEST_TIMEOUT are seconds" ;; esac
@@ -368,15 +374,29 @@ FATAL='BUG:|WARNING:|Oops|Objects remaining|general protection|Call Trace|list_a
 # qemu-reset.log has the CPU state of each reset (-d cpu_reset): only a
 # boot that QEMU ended on a "Triple fault" there, with no kernel report
 # at all, qualifies.  Up to two such boots are set aside.
+# in_s3: the console's last "Preparing to enter system sleep state S3"
+# has no "Low-level resume complete" after it
+in_s3() {
+	awk '/ACPI: PM: Preparing to enter system sleep state S3/ { s = 1 }
+	     /ACPI: PM: Low-level resume complete/ { s = 0 }
+	     END { exit !s }' "$RUNDIR/console.log" 2>/dev/null
+}
+# stuck_in_s3: in S3, and the console has not changed for S3_STUCK s,
+# with no kernel report in it
+stuck_in_s3() {
+	local changed
+	in_s3 || return 1
+	changed=$(stat -c %Y "$RUNDIR/console.log" 2>/dev/null) || return 1
+	[ $(($(date +%s) - changed)) -ge "$S3_STUCK" ] || return 1
+	! grep -qE "$FATAL" "$RUNDIR/console.log" 2>/dev/null
+}
 died_in_s3() {
 	[ "$timed_out" = 0 ] && [ "$poweroff_hang" = 0 ] && [ "$qrc" = 0 ] ||
 		return 1
 	! grep -qE "$FATAL" "$RUNDIR/console.log" 2>/dev/null || return 1
 	tail -n 1 "$RUNDIR/qemu-reset.log" 2>/dev/null | grep -q '^Triple fault' ||
 		return 1
-	awk '/ACPI: PM: Preparing to enter system sleep state S3/ { s = 1 }
-	     /ACPI: PM: Low-level resume complete/ { s = 0 }
-	     END { exit !s }' "$RUNDIR/console.log" 2>/dev/null
+	in_s3
 }
 # set_aside SUFFIX WHY: the boot just ended is the emulator's or the
 # firmware's fault: its logs are kept as *-SUFFIX.log, the disk images
@@ -398,7 +418,7 @@ set_aside() {
 boot_attempts=0
 while :; do
 boot_attempts=$((boot_attempts + 1))
-timed_out=0 poweroff_hang=0 emu_stopped=0 qrc=0
+timed_out=0 poweroff_hang=0 emu_stopped=0 s3_stuck=0 qrc=0
 if [ "$INTERACTIVE" = 1 ] && [ "$TIMEOUT" -eq 0 ]; then
 	"${qemu[@]}" 2>"$RUNDIR/qemu.log" || qrc=$?
 else
@@ -409,7 +429,7 @@ else
 	fi
 	qpid=$!
 	done_at=
-	emu_seen= emu_checked=0
+	emu_seen= emu_checked=0 s3_checked=0
 	while kill -0 "$qpid" 2>/dev/null; do
 		[ "$INTERACTIVE" = 1 ] || stream_tap
 		host_requests
@@ -426,6 +446,14 @@ else
 			emu_stopped=1
 			break
 		fi
+		# nor does a guest the platform never resumes from S3
+		if [ "$INTERACTIVE" != 1 ] && [ $((now - s3_checked)) -ge 5 ]; then
+			s3_checked=$now
+			if stuck_in_s3; then
+				s3_stuck=1
+				break
+			fi
+		fi
 		if [ -z "$done_at" ] && complete; then
 			done_at=$now
 		fi
@@ -439,9 +467,11 @@ else
 		fi
 		sleep 0.5
 	done
-	if [ "$timed_out" = 1 ]; then hang_snapshot || true; fi
+	if [ "$timed_out" = 1 ] || [ "$s3_stuck" = 1 ]; then
+		hang_snapshot || true
+	fi
 	if [ "$timed_out" = 1 ] || [ "$poweroff_hang" = 1 ] ||
-	   [ "$emu_stopped" = 1 ]; then
+	   [ "$emu_stopped" = 1 ] || [ "$s3_stuck" = 1 ]; then
 		cleanup
 	fi
 	wait "$qpid" 2>/dev/null || qrc=$?
@@ -462,6 +492,11 @@ fi
 if [ "$INTERACTIVE" != 1 ] && [ "$boot_attempts" -lt 3 ] && ! complete &&
    died_in_s3; then
 	set_aside "s3fault$boot_attempts" "the guest stopped inside the platform's S3 sleep, after the kernel's last line before it, on a triple fault (firmware or emulator)"
+	continue
+fi
+if [ "$INTERACTIVE" != 1 ] && [ "$boot_attempts" -lt 3 ] &&
+   [ "$s3_stuck" = 1 ]; then
+	set_aside "s3stuck$boot_attempts" "the guest stayed inside the platform's S3 sleep, its console silent for ${S3_STUCK} s though the host woke it every 20 s (firmware or emulator): QEMU stopped"
 	continue
 fi
 if [ "$INTERACTIVE" != 1 ] && [ "$boot_attempts" -lt 2 ] &&
@@ -490,6 +525,8 @@ if [ "$INTERACTIVE" != 1 ]; then
 	complete || {
 		if [ "$timed_out" = 1 ]; then
 			what="guest hung: no end of run after ${TIMEOUT}s, QEMU killed (vCPU registers in hang-regs.log)"
+		elif [ "$s3_stuck" = 1 ]; then
+			what="guest stuck inside S3 in boot $boot_attempts: console silent for ${S3_STUCK} s though the host woke it every 20 s, QEMU stopped (vCPU registers in hang-regs.log)"
 		elif [ "$emu_stopped" = 1 ]; then
 			what="emulation fault in boot $boot_attempts (RFLAGS $(impossible_rflags), reserved bits set): QEMU stopped 10 s after the report"
 		elif grep -q 'Kernel panic' "$RUNDIR/console.log"; then
