@@ -106,7 +106,7 @@ POWEROFF_GRACE=${POWEROFF_GRACE:-60}
 S3_STUCK=${S3_STUCK:-120}
 
 case $DRIVER in cnvme | nvme) ;; *) die "DRIVER must be cnvme or nvme, not '$DRIVER'" ;; esac
-case $TIMEOUT$TEST_TIMEOUT in *[!0-9]*) die "TIMEOUT and TEST_TIMEOUT are seconds" ;; esac
+case $TIMEOUT$TEST_TIMEOUT$S3_STUCK in *[!0-9]*) die "TIMEOUT, TEST_TIMEOUT and S3_STUCK are seconds" ;; esac
 
 # --- kernel ----------------------------------------------------------------
 # KERNEL_DIR: a kernel outside /boot (scripts/debug-kernel.sh,
@@ -366,18 +366,6 @@ impossible_rflags() {
 # a kernel report in a log: the run fails
 FATAL='BUG:|WARNING:|Oops|Objects remaining|general protection|Call Trace|list_add corruption|list_del corruption|hung_task|blocked for more than|soft lockup|hard LOCKUP|Kernel panic|UBSAN:|detected stall|completion for unknown command id'
 
-# died_in_s3: the guest stopped (QEMU exit 0: under -no-reboot, a reset
-# the guest or its firmware asked for) inside the platform's part of an
-# S3 cycle: its last "Preparing to enter system sleep state S3" has no
-# "Low-level resume complete" after it (the consoles stay on,
-# no_console_suspend).  No driver code runs between those two lines:
-# the devices' callbacks, noirq included, have run, the other CPUs go
-# offline, and the sleep and the wake-up are the firmware's and QEMU's
-# (seen once in CI on 6.1, never in 190 cycles here on a busy host; then
-# in both boots of one run on 6.12 with two guests at a time).
-# qemu-reset.log has the CPU state of each reset (-d cpu_reset): only a
-# boot that QEMU ended on a "Triple fault" there, with no kernel report
-# at all, qualifies.  Up to two such boots are set aside.
 # in_s3: the console's last "Preparing to enter system sleep state S3"
 # has no "Low-level resume complete" after it
 in_s3() {
@@ -394,6 +382,18 @@ stuck_in_s3() {
 	[ $(($(date +%s) - changed)) -ge "$S3_STUCK" ] || return 1
 	! grep -qE "$FATAL" "$RUNDIR/console.log" 2>/dev/null
 }
+# died_in_s3: the guest stopped (QEMU exit 0: under -no-reboot, a reset
+# the guest or its firmware asked for) inside the platform's part of an
+# S3 cycle: its last "Preparing to enter system sleep state S3" has no
+# "Low-level resume complete" after it (the consoles stay on,
+# no_console_suspend).  No driver code runs between those two lines:
+# the devices' callbacks, noirq included, have run, the other CPUs go
+# offline, and the sleep and the wake-up are the firmware's and QEMU's
+# (seen once in CI on 6.1, never in 190 cycles here on a busy host; then
+# in both boots of one run on 6.12 with two guests at a time).
+# qemu-reset.log has the CPU state of each reset (-d cpu_reset): only a
+# boot that QEMU ended on a "Triple fault" there, with no kernel report
+# at all, qualifies.  Up to two such boots are set aside.
 died_in_s3() {
 	[ "$timed_out" = 0 ] && [ "$poweroff_hang" = 0 ] && [ "$qrc" = 0 ] ||
 		return 1
