@@ -289,9 +289,11 @@ enum {
  *
  *   probe     set before the device is visible, constant until remove;
  *   reset     written by probe, the reset work, suspend or remove, all
- *             under ctrl->lock; other readers run only while the
- *             controller is live (sysfs, ioctls, the scan), where a value
- *             from the reset before is the worst they can see;
+ *             under ctrl->lock; other readers (sysfs, ioctls, the scan,
+ *             the timeout handlers) take no lock and can meet a value
+ *             the reset work is rewriting: harmless for most, not for
+ *             all (the discard limits, the I/O queue array: known, not
+ *             yet fixed);
  *   sysfs     written by a sysfs store at any time with WRITE_ONCE, read
  *             with READ_ONCE;
  *   a lock    written under that lock (and read under it unless said);
