@@ -266,6 +266,11 @@ struct cnvme_subsys {
 	unsigned int iopolicy;	/* CNVME_IOPOLICY_*, its name in subsys.c */
 };
 
+static inline struct cnvme_subsys *to_cnvme_subsys(struct device *dev)
+{
+	return container_of(dev, struct cnvme_subsys, dev);
+}
+
 enum {
 	CNVME_NS_STOPPED,	/* queue quiesced by the driver */
 	CNVME_NS_FROZEN,	/* queue frozen by cnvme_drain_io */

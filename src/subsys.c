@@ -19,15 +19,10 @@ struct class cnvme_subsys_class = {
 	.name = "nvme-subsystem",
 };
 
-static struct cnvme_subsys *to_subsys(struct device *dev)
-{
-	return container_of(dev, struct cnvme_subsys, dev);
-}
-
 static ssize_t subsysnqn_show(struct device *dev,
 			      struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%s\n", to_subsys(dev)->subnqn);
+	return sysfs_emit(buf, "%s\n", to_cnvme_subsys(dev)->subnqn);
 }
 static DEVICE_ATTR_RO(subsysnqn);
 
@@ -53,7 +48,7 @@ static ssize_t iopolicy_show(struct device *dev,
 			     struct device_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "%s\n",
-			  cnvme_iopolicies[READ_ONCE(to_subsys(dev)->iopolicy)]);
+			  cnvme_iopolicies[READ_ONCE(to_cnvme_subsys(dev)->iopolicy)]);
 }
 
 static ssize_t iopolicy_store(struct device *dev,
@@ -65,7 +60,7 @@ static ssize_t iopolicy_store(struct device *dev,
 
 	for (i = 0; i < n; i++) {
 		if (sysfs_streq(buf, cnvme_iopolicies[i])) {
-			WRITE_ONCE(to_subsys(dev)->iopolicy, i);
+			WRITE_ONCE(to_cnvme_subsys(dev)->iopolicy, i);
 			return count;
 		}
 	}
@@ -97,7 +92,7 @@ static DEFINE_MUTEX(cnvme_subsystems_lock);
 
 static void cnvme_subsys_release(struct device *dev)
 {
-	struct cnvme_subsys *s = to_subsys(dev);
+	struct cnvme_subsys *s = to_cnvme_subsys(dev);
 
 	if (s->instance >= 0)
 		ida_free(&cnvme_instance_ida, s->instance);

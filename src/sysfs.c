@@ -19,7 +19,7 @@
 static const struct cnvme_id_strs *cnvme_dev_strs(struct device *dev)
 {
 	if (dev->class == &cnvme_subsys_class)
-		return &container_of(dev, struct cnvme_subsys, dev)->strs;
+		return &to_cnvme_subsys(dev)->strs;
 	return &to_cnvme_ctrl(dev)->strs;
 }
 
