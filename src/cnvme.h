@@ -735,6 +735,10 @@ long cnvme_ns_ioctl(struct cnvme_ns *ns, unsigned int cmd, void __user *argp,
 int cnvme_effects_init(struct cnvme_ctrl *ctrl);
 bool cnvme_cmd_allowed(struct cnvme_ns *ns, struct nvme_command *c,
 		       bool partition, bool open_for_write);
+int cnvme_user_too_long(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
+			struct request *rq, u64 len);
+int cnvme_user_map_vec(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
+		       struct request *rq, struct cnvme_user_cmd *uc);
 struct cnvme_umeta;
 
 /* umeta.c: the metadata buffer (MPTR) of a user command */
@@ -800,6 +804,12 @@ cnvme_user_rq_alloc(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 	return rq;
 }
 
+/* The most data a user command can carry: one request's worth. */
+static inline u64 cnvme_user_max(struct request *rq)
+{
+	return (u64)queue_max_hw_sectors(rq->q) << SECTOR_SHIFT;
+}
+
 /*
  * Map the user's data (@iter: a fixed buffer io_uring imported; else the
  * address in @uc) and metadata onto @rq, and put the command in it.  On
@@ -812,14 +822,24 @@ cnvme_user_rq_map(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 		  struct iov_iter *iter, struct cnvme_umeta **meta)
 {
 	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
+	u64 max = cnvme_user_max(rq);
 	int ret = 0;
 
-	if (iter)
+	/* lengths first: see cnvme_user_too_long() */
+	if (iter) {
+		if (unlikely(iov_iter_count(iter) > max))
+			return cnvme_user_too_long(ctrl, ns, rq,
+						   iov_iter_count(iter));
 		ret = blk_rq_map_user_iov(rq->q, rq, NULL, iter, GFP_KERNEL);
-	else if (uc->addr && uc->data_len)
+	} else if (uc->addr && uc->data_len && uc->vec) {
+		ret = cnvme_user_map_vec(ctrl, ns, rq, uc);
+	} else if (uc->addr && uc->data_len) {
+		if (unlikely(uc->data_len > max))
+			return cnvme_user_too_long(ctrl, ns, rq, uc->data_len);
 		ret = blk_rq_map_user_io(rq, NULL, cnvme_user_ptr(uc->addr),
-					 uc->data_len, GFP_KERNEL, uc->vec, 0,
+					 uc->data_len, GFP_KERNEL, false, 0,
 					 false, rq_data_dir(rq));
+	}
 	if (ret)
 		return ret;
 	ret = cnvme_umeta_map(ctrl, ns, uc, meta);

@@ -28,6 +28,7 @@
 #include <linux/slab.h>
 #include <linux/t10-pi.h>
 #include <linux/uaccess.h>
+#include <linux/uio.h>
 
 #include "cnvme.h"
 #include "compat.h"
@@ -319,6 +320,44 @@ int cnvme_parse_user_cmd(struct cnvme_ns *ns, const struct nvme_uring_cmd *c,
 	uc->vec = vec;
 	uc->rescan = false;
 	return 0;
+}
+
+/*
+ * Data longer than one request can carry (the queue's max_hw_sectors) is
+ * refused before the block layer sees it.  A buffer it must bounce (not
+ * aligned for DMA) gets pages for the whole length before it compares
+ * the length with the queue's limit, on kernels without
+ * bio_add_pc_page() (7.x): one call of 4 GiB ran a guest of 1 GiB out of
+ * memory.  The errno is the block layer's for a transfer too long.
+ */
+int cnvme_user_too_long(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
+			struct request *rq, u64 len)
+{
+	dev_warn_ratelimited(&ctrl->pdev->dev,
+			     "%s: passthrough data of %llu bytes, more than the %llu the queue takes: refused\n",
+			     ns ? ns->disk->disk_name : dev_name(&ctrl->dev),
+			     len, cnvme_user_max(rq));
+	return -EINVAL;
+}
+
+/* The iovec array of a _VEC command, its total length checked first. */
+int cnvme_user_map_vec(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
+		       struct request *rq, struct cnvme_user_cmd *uc)
+{
+	struct iovec fast[UIO_FASTIOV], *iov = fast;
+	struct iov_iter iter;
+	ssize_t ret;
+
+	ret = import_iovec(rq_data_dir(rq), cnvme_user_ptr(uc->addr),
+			   uc->data_len, UIO_FASTIOV, &iov, &iter);
+	if (ret < 0)
+		return ret;
+	if (iov_iter_count(&iter) > cnvme_user_max(rq))
+		ret = cnvme_user_too_long(ctrl, ns, rq, iov_iter_count(&iter));
+	else
+		ret = blk_rq_map_user_iov(rq->q, rq, NULL, &iter, GFP_KERNEL);
+	kfree(iov);
+	return ret;
 }
 
 static int cnvme_execute_user(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
