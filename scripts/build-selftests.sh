@@ -5,7 +5,8 @@
 # The list and the rules are selftests/cnvme/Makefile's (kselftest style).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-out=${1:-$root/build/selftests}
+# (absolute: make runs in selftests/cnvme)
+out=$(realpath -m "${1:-$root/build/selftests}")
 ksrc=$("$root/scripts/ksrc.sh")
 make -s -C "$root/selftests/cnvme" OUTPUT="$out" \
 	KSFT_INCLUDE="$ksrc/tools/testing/selftests"
