@@ -129,6 +129,36 @@ run_one() {
 	reap $((JOBS - 1))
 }
 
+# enqueue WEIGHT LABEL DIR [VAR=value ...]: a run_one for later; run_queued
+# starts them heaviest first (WEIGHT, a number; ties in the order queued),
+# so that the longest boots do not come last and leave one lane idle
+# while the other finishes them.  The weights are rough boot times in
+# seconds on 2 CPUs, JOBS=2 (Documentation/testing.rst).
+queued=()
+enqueue() {
+	local IFS=$'\x1f'
+	queued+=("$*")
+}
+run_queued() {
+	local e a
+	while IFS= read -r e; do
+		[ -n "$e" ] || continue
+		IFS=$'\x1f' read -ra a <<<"${e#*$'\x1f'}"
+		run_one "${a[@]}"
+	done < <(printf '%s\n' "${queued[@]}" | sort -s -t $'\x1f' -k1,1nr)
+	queued=()
+}
+
+# the weight of the matrix's boot of topology TOPO
+weight() {
+	case $1 in
+	file) echo 540 ;;
+	three) echo 190 ;;
+	meta | media) echo 100 ;;
+	*) echo 70 ;;
+	esac
+}
+
 # reap N: wait until no more than N boots run, counting each that ended
 # (its subshell writes DIR.rc last; a second's polling is nothing beside
 # a boot, and unlike wait -n it cannot miss an end or mistake a reused
@@ -185,7 +215,7 @@ if [ -z "$drivers" ]; then
 	total_f=$((total_f + 1))
 elif [ "${DEBUG_ONLY:-0}" = 1 ]; then
 	kernels=
-elif ! kernels=$("$vm/kernels.sh"); then
+elif ! kernels=$(DEBUG_KERNEL=0 "$vm/kernels.sh"); then
 	echo "check.sh: no kernel to test (image + headers; KERNELS='${KERNELS:-}')" >&2
 	total_f=$((total_f + 1))
 else
@@ -204,31 +234,34 @@ else
 					[ "$kver" != "$newest" ] && continue
 				tests=${TESTS:-}
 				[ "$drv" = nvme ] && [ -z "$tests" ] && tests=$(ref_tests)
-				run_one "$kver $topo $drv" "$CHECK_DIR/$kver-$topo-$drv" \
+				w=$(weight "$topo")
+				# the reference's runs leave out the longest tests
+				[ "$drv" = nvme ] && w=$((w / 2))
+				enqueue "$w" "$kver $topo $drv" "$CHECK_DIR/$kver-$topo-$drv" \
 					KVER="$kver" TOPO="$topo" DRIVER="$drv" TESTS="$tests"
 			done
 		done
 	done
 fi
 
-# run_variant KVER VARIANT TOPO DRIVER TESTS [VAR=value ...]: run_one of
-# a run outside the matrix, once the build variant is there
+# run_variant WEIGHT KVER VARIANT TOPO DRIVER TESTS [VAR=value ...]:
+# enqueue a run outside the matrix, once the build variant is there
 run_variant() {
-	local kver=$1 variant=$2 topo=$3 drv=$4 tests=$5
-	shift 5
+	local w=$1 kver=$2 variant=$3 topo=$4 drv=$5 tests=$6
+	shift 6
 	if [ -n "$variant" ] &&
 	   [ ! -f "$root/build/$variant/$kver/cnvme.ko" ]; then
 		echo "check.sh: no build/$variant/$kver/cnvme.ko (make FAULT_INJECT=1)" >&2
 		total_f=$((total_f + 1))
 		return
 	fi
-	run_one "$kver $topo $drv${variant:+ ($variant)}${tests:+ [$tests]}" \
+	enqueue "$w" "$kver $topo $drv${variant:+ ($variant)}${tests:+ [$tests]}" \
 		"$CHECK_DIR/$kver-$topo-$drv${variant:+-$variant}" \
 		VARIANT="$variant" TOPO="$topo" DRIVER="$drv" TESTS="$tests" "$@"
 }
 
 # Runs of one test on a topology of its own, outside the matrix:
-# VARIANT|TOPO|TESTS|drivers.  The recovery tests need the fault-injection
+# VARIANT|TOPO|TESTS|drivers|weight (see enqueue).  The recovery tests need the fault-injection
 # build (make FAULT_INJECT=1, FAULTS=0 skips them); the PCIe tests a q35
 # machine with a root port (PCIE=0 skips them); the multipath test two
 # controllers sharing a namespace.
@@ -238,7 +271,7 @@ FAULTS_VARIANT=
 [ "${FAULTS:-1}" = 1 ] && FAULTS_VARIANT=faults
 # the tests of the review defects that need a fault point (issue 17)
 FAULT_TESTS="faults.sh rescan_transient.sh sysfs_dead_ctrl.sh format_reset.sh unbind_stuck_io.sh late_cqe.sh queue_count_reset.sh kill_order.sh surprise_remove_reset.sh"
-[ "${FAULTS:-1}" = 1 ] && extra+=("faults|file|$FAULT_TESTS|cnvme")
+[ "${FAULTS:-1}" = 1 ] && extra+=("faults|file|$FAULT_TESTS|cnvme|180")
 # FAULTS_ON_DEBUG=SERIES: the debug kernel, of that series, runs the
 # fault-point tests of DEBUG_FAULT_TESTS (DEBUG_RUNS): the matrix's
 # kernels of the series run only the others (scripts/check.sh sets it
@@ -254,17 +287,17 @@ without() {
 	done
 	echo "${out# }"
 }
-[ "${PCIE:-1}" = 1 ] && extra+=("|pcie|pcie_recovery.sh|cnvme nvme")
+[ "${PCIE:-1}" = 1 ] && extra+=("|pcie|pcie_recovery.sh|cnvme nvme|70")
 # a zoned namespace beside an NVM one: zns.sh only
-[ "${ZONED:-1}" = 1 ] && extra+=("|zoned|zns.sh|cnvme nvme")
-extra+=("${FAULTS_VARIANT}|shared|multipath.sh mpath_reset_failover.sh mpath_join_race.sh mpath_flush_reset.sh|cnvme nvme")
+[ "${ZONED:-1}" = 1 ] && extra+=("|zoned|zns.sh|cnvme nvme|25")
+extra+=("${FAULTS_VARIANT}|shared|multipath.sh mpath_reset_failover.sh mpath_join_race.sh mpath_flush_reset.sh|cnvme nvme|120")
 # The reference runs them on the newest kernel only (EXTRA_REF=all: on
 # every kernel): they check the tests, and the time is cnvme's.
 newest=$(echo "${kernels:-}" | tr ' ' '\n' | grep . | tail -n 1)
 if [ -n "$drivers" ] && [ -z "${TESTS:-}" ]; then
 	for kver in $kernels; do
 		for e in "${extra[@]}"; do
-			IFS='|' read -r evariant topo tests edrivers <<<"$e"
+			IFS='|' read -r evariant topo tests edrivers ew <<<"$e"
 			for drv in $drivers; do
 				echo " $edrivers " | grep -q " $drv " || continue
 				[ "$drv" = nvme ] && [ "${EXTRA_REF:-newest}" != all ] &&
@@ -279,8 +312,8 @@ if [ -n "$drivers" ] && [ -z "${TESTS:-}" ]; then
 				# a build variant is cnvme's; the reference has none
 				variant=$evariant
 				[ "$drv" = nvme ] && variant=
-				run_variant "$kver" "$variant" "$topo" "$drv" "$tests" \
-					KVER="$kver"
+				run_variant "$ew" "$kver" "$variant" "$topo" \
+					"$drv" "$tests" KVER="$kver"
 			done
 		done
 	done
@@ -290,9 +323,10 @@ fi
 # DMA-API debugging, kmemleak, the kernel's fault injection), apart from
 # the matrix: DEBUG_KERNEL=1 turns it on (scripts/check.sh does, having
 # built the kernel).  DEBUG_RUNS: runs separated by ";", each
-# "VARIANT|TOPO|TESTS|DRIVER|ENV" ("" TESTS: the whole suite; ENV: the
-# guest tests' TEST_ENV).  DEBUG_FULL=1: the whole suite with every sweep
-# on each topology instead.  Three times slower under TCG, so its runs
+# "VARIANT|TOPO|TESTS|DRIVER|WEIGHT|ENV" ("" TESTS: the whole suite;
+# WEIGHT: see enqueue, "" for 400; ENV, the rest of the line: the guest
+# tests' TEST_ENV).
+# DEBUG_FULL=1: the whole suite with every sweep on each topology instead.  Three times slower under TCG, so its runs
 # get DEBUG_TIMEOUT (default 2400 s).
 #
 # The default: what only this kernel can judge, inside CI's time: the
@@ -307,23 +341,22 @@ CHEAP_SWEEPS="SWEEP_ONLY=^(sysfs.writes|controller.ioctls|namespace.ioctls|io_ur
 # comparison there: the in-kernel driver's suspend has a lockdep report
 # of its own (nvme_start_freeze leaks the freeze to the PM worker)
 DEBUG_TESTS="alloc_sweep.sh io_timeout_fail.sh $DEBUG_FAULT_TESTS load_unload.sh bind_unbind.sh suspend_resume.sh hwmon.sh"
-DEBUG_RUNS=${DEBUG_RUNS:-"faults|file|$DEBUG_TESTS|cnvme|$CHEAP_SWEEPS CYCLES=3 SR_COMPARE=0;\
-faults|three|namespaces.sh|cnvme|;\
-faults|shared|multipath.sh|cnvme|;\
-faults|zoned|zns.sh|cnvme|;\
-|file|alloc_sweep.sh io_timeout_fail.sh|nvme|$CHEAP_SWEEPS"}
+DEBUG_RUNS=${DEBUG_RUNS:-"faults|file|$DEBUG_TESTS|cnvme|1300|$CHEAP_SWEEPS CYCLES=3 SR_COMPARE=0;\
+faults|three|namespaces.sh|cnvme|100|;\
+faults|shared|multipath.sh|cnvme|400|;\
+faults|zoned|zns.sh|cnvme|100|;\
+|file|alloc_sweep.sh io_timeout_fail.sh|nvme|400|$CHEAP_SWEEPS"}
 if [ "${DEBUG_FULL:-0}" = 1 ]; then
 	DEBUG_RUNS=
 	for topo in $TOPOS shared; do
-		DEBUG_RUNS="$DEBUG_RUNS;faults|$topo||cnvme|"
+		DEBUG_RUNS="$DEBUG_RUNS;faults|$topo||cnvme||"
 	done
-	DEBUG_RUNS="$DEBUG_RUNS;|file|$(ref_tests)|nvme|"
+	DEBUG_RUNS="$DEBUG_RUNS;|file|$(ref_tests)|nvme||"
 fi
 if [ "${DEBUG_KERNEL:-0}" = 1 ] && [ -n "$drivers" ]; then
-	# the matrix's boots end first; the debug kernel's go DEBUG_JOBS
-	# at a time (default one: slower and heavier)
-	reap 0
-	jobs_setting DEBUG_JOBS "${DEBUG_JOBS:-1}"
+	# the debug kernel's boots share the JOBS lanes with the matrix's
+	# (DEBUG_ONLY=1: they alone, DEBUG_JOBS at a time, default 1)
+	[ "${DEBUG_ONLY:-0}" = 1 ] && jobs_setting DEBUG_JOBS "${DEBUG_JOBS:-1}"
 	if ! ddir=$("$root/scripts/debug-kernel.sh" --print); then
 		echo "check.sh: DEBUG_KERNEL=1 but no debug kernel (make debug-kernel)" >&2
 		total_f=$((total_f + 1))
@@ -333,16 +366,17 @@ if [ "${DEBUG_KERNEL:-0}" = 1 ] && [ -n "$drivers" ]; then
 		IFS=';' read -ra runs <<<"$DEBUG_RUNS"
 		for r in "${runs[@]}"; do
 			[ -n "$r" ] || continue
-			IFS='|' read -r variant topo tests drv env <<<"$r"
+			IFS='|' read -r variant topo tests drv dw env <<<"$r"
 			echo " $drivers " | grep -q " $drv " || continue
-			run_variant "$drel" "$variant" "$topo" "$drv" \
-				"${TESTS:-$tests}" KERNEL_DIR="$ddir" \
+			run_variant "${dw:-400}" "$drel" "$variant" \
+				"$topo" "$drv" "${TESTS:-$tests}" KERNEL_DIR="$ddir" \
 				TEST_ENV="$env" TIMEOUT="${DEBUG_TIMEOUT:-2400}" \
 				TEST_TIMEOUT=1200
 		done
 	fi
 fi
 
+run_queued
 reap 0
 if [ ${#summaries[@]} -gt 1 ]; then
 	echo
