@@ -67,6 +67,21 @@ static inline bool cnvme_pract_strips_meta(u16 ms, u8 pi_type)
  * io_timeout (milliseconds, writable), quirks and diag/ counters; the
  * namespace disk's diag/ counters, numa_nodes and queue_depth.
  */
+/*
+ * The timeout messages name the tag with its command id, the opcode and
+ * (Abort) the request's operation and size since 6.12 ("I/O tag 5 (1005)
+ * opcode 0x2 (I/O Cmd) QID 1 timeout, aborting req_op:READ(0)
+ * size:4096"); 6.1's say "I/O 5 (I/O Cmd) QID 1 timeout, aborting".
+ */
+#define CNVME_LOG_TAG_CID		CNVME_PARITY_6_12
+
+/*
+ * A shutdown that does not complete in time: 6.12 says "Device not
+ * ready; aborting shutdown, CSTS=0x%x", 6.1 "Device shutdown incomplete;
+ * abort shutdown".
+ */
+#define CNVME_LOG_SHUTDOWN_NOT_READY	CNVME_PARITY_6_12
+
 #define CNVME_SYSFS_7_2			CNVME_PARITY_7_2
 
 /* A multipath head stacks its paths' atomic-write limits (7.2's driver). */

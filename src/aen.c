@@ -46,9 +46,8 @@ void cnvme_aen_start(struct cnvme_ctrl *ctrl)
 		ret = cnvme_set_features(ctrl, NVME_FEAT_ASYNC_EVENT, notices,
 					 NULL);
 	if (ret)
-		dev_warn(&ctrl->pdev->dev,
-			 "%s: cannot configure asynchronous events (%d)\n",
-			 dev_name(&ctrl->dev), ret);
+		dev_warn(&ctrl->dev,
+			 "cannot configure asynchronous events (%d)\n", ret);
 	cnvme_aen_arm(ctrl);
 }
 
@@ -67,9 +66,9 @@ void cnvme_aen_complete(struct cnvme_ctrl *ctrl, struct nvme_completion *cqe)
 	if (status) {
 		/* aborted by a reset or shutdown; the reset work re-arms */
 		if ((status & 0x7ff) != NVME_SC_ABORT_REQ)
-			dev_warn(&ctrl->pdev->dev,
-				 "%s: asynchronous event request failed, status %#x\n",
-				 dev_name(&ctrl->dev), status);
+			dev_warn(&ctrl->dev,
+				 "asynchronous event request failed, status %#x\n",
+				 status);
 		return;
 	}
 	WRITE_ONCE(ctrl->aen_result, le32_to_cpu(cqe->result.u32));
@@ -78,22 +77,19 @@ void cnvme_aen_complete(struct cnvme_ctrl *ctrl, struct nvme_completion *cqe)
 
 static void cnvme_aen_notice(struct cnvme_ctrl *ctrl, u8 info, void *buf)
 {
-	struct device *dev = &ctrl->pdev->dev;
-	const char *name = dev_name(&ctrl->dev);
+	struct device *dev = &ctrl->dev;
 
 	switch (info) {
 	case NVME_AER_NOTICE_NS_CHANGED:
-		dev_info(dev, "%s: namespace attributes changed; rescanning\n",
-			 name);
+		dev_info(dev, "namespace attributes changed; rescanning\n");
 		cnvme_get_log(ctrl, NVME_LOG_CHANGED_NS, buf, PAGE_SIZE);
 		queue_work(cnvme_wq, &ctrl->scan_work);
 		break;
 	case NVME_AER_NOTICE_FW_ACT_STARTING:
-		dev_info(dev, "%s: firmware activation starting\n", name);
+		dev_info(dev, "firmware activation starting\n");
 		break;
 	default:
-		dev_warn(dev, "%s: asynchronous notice %#x not handled\n",
-			 name, info);
+		dev_warn(dev, "asynchronous notice %#x not handled\n", info);
 		break;
 	}
 }
@@ -105,7 +101,7 @@ void cnvme_aen_work(struct work_struct *work)
 	u32 result = READ_ONCE(ctrl->aen_result);
 	u8 type = result & 0x7, info = (result >> 8) & 0xff;
 	u8 lid = (result >> 16) & 0xff;
-	struct device *dev = &ctrl->pdev->dev;
+	struct device *dev = &ctrl->dev;
 	char env[32];
 	char *envp[2];
 	void *buf;
@@ -122,20 +118,16 @@ void cnvme_aen_work(struct work_struct *work)
 		struct nvme_smart_log *smart = buf;
 		int ret = cnvme_get_log(ctrl, lid, buf, sizeof(*smart));
 
-		dev_warn(dev,
-			 "%s: SMART/health event %#x, critical warning %#x\n",
-			 dev_name(&ctrl->dev), info,
-			 ret ? 0 : smart->critical_warning);
+		dev_warn(dev, "SMART/health event %#x, critical warning %#x\n",
+			 info, ret ? 0 : smart->critical_warning);
 		break;
 	}
 	case NVME_AER_ERROR:
-		dev_warn(dev, "%s: error event %#x (log page %#x)\n",
-			 dev_name(&ctrl->dev), info, lid);
+		dev_warn(dev, "error event %#x (log page %#x)\n", info, lid);
 		cnvme_get_log(ctrl, lid, buf, 64);
 		break;
 	default:
-		dev_info(dev, "%s: asynchronous event %#x\n",
-			 dev_name(&ctrl->dev), result);
+		dev_info(dev, "asynchronous event %#x\n", result);
 		break;
 	}
 	kfree(buf);

@@ -106,6 +106,14 @@ struct cnvme_queue {
 #define CNVME_SCT_SC_MASK	0x7ff
 
 /*
+ * The names the in-kernel driver's log lines give commands and statuses
+ * when the kernel is built without CONFIG_NVME_VERBOSE_ERRORS (Debian's).
+ */
+#define CNVME_IO_CMD_NAME	"I/O Cmd"
+#define CNVME_ADMIN_CMD_NAME	"Admin Cmd"
+#define CNVME_STATUS_NAME	"I/O Error"
+
+/*
  * A command identifier: the request's tag in the low 12 bits, and in the
  * top 4 the generation of its use, counted up at each submission, so
  * that a late or duplicate completion of an earlier use of the tag is

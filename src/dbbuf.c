@@ -74,8 +74,8 @@ void cnvme_dbbuf_setup(struct cnvme_ctrl *ctrl)
 	cmd.dbbuf.prp2 = cpu_to_le64(ctrl->dbbuf_eis_dma);
 	ret = cnvme_admin_exec(ctrl, &cmd, NULL, 0, NULL);
 	if (ret) {
-		dev_info(dev, "%s: no shadow doorbells (Doorbell Buffer Config: %d)\n",
-			 dev_name(&ctrl->dev), ret);
+		dev_info(&ctrl->dev, "no shadow doorbells (Doorbell Buffer Config: %d)\n",
+			 ret);
 		cnvme_dbbuf_free(ctrl);
 	}
 }

@@ -174,7 +174,7 @@ static blk_status_t cnvme_setup_prps(struct cnvme_ctrl *ctrl,
 	return BLK_STS_OK;
 
 bad_sgl:
-	dev_err_ratelimited(&ctrl->pdev->dev,
+	dev_err_ratelimited(&ctrl->dev,
 			    "scatterlist of %d entries does not fit PRPs (%u bytes)\n",
 			    nents, blk_rq_payload_bytes(rq));
 	cnvme_free_list(ctrl, iod);

@@ -163,7 +163,7 @@ bool cnvme_fault_drop_cqe(struct cnvme_queue *q, u16 cid)
 	if (!cnvme_fault_take(q->qid ? &ctrl->fault_drop_io :
 			      &ctrl->fault_drop_admin))
 		return false;
-	dev_warn(&ctrl->pdev->dev, "fault: dropping the completion of qid %u command id %u\n",
+	dev_warn(&ctrl->dev, "fault: dropping the completion of qid %u command id %u\n",
 		 q->qid, cid);
 	return true;
 }
@@ -173,13 +173,13 @@ bool cnvme_fault_fail_enable(struct cnvme_ctrl *ctrl)
 	u32 delay = READ_ONCE(ctrl->fault_enable_delay_ms);
 
 	if (delay) {
-		dev_warn(&ctrl->pdev->dev, "fault: enable delayed by %u ms\n",
+		dev_warn(&ctrl->dev, "fault: enable delayed by %u ms\n",
 			 delay);
 		msleep(delay);
 	}
 	if (!cnvme_fault_take(&ctrl->fault_fail_enable))
 		return false;
-	dev_warn(&ctrl->pdev->dev, "fault: failing a controller enable\n");
+	dev_warn(&ctrl->dev, "fault: failing a controller enable\n");
 	return true;
 }
 
@@ -187,7 +187,7 @@ u32 cnvme_fault_csts(struct cnvme_ctrl *ctrl, u32 csts)
 {
 	if (!cnvme_fault_take(&ctrl->fault_cfs))
 		return csts;
-	dev_warn(&ctrl->pdev->dev, "fault: CSTS %#x read as fatal\n", csts);
+	dev_warn(&ctrl->dev, "fault: CSTS %#x read as fatal\n", csts);
 	return csts | NVME_CSTS_CFS;
 }
 
@@ -195,7 +195,7 @@ bool cnvme_fault_fail_identify_ns(struct cnvme_ctrl *ctrl, u32 nsid)
 {
 	if (!cnvme_fault_take(&ctrl->fault_identify_ns))
 		return false;
-	dev_warn(&ctrl->pdev->dev, "fault: Identify Namespace %u ends as cancelled\n",
+	dev_warn(&ctrl->dev, "fault: Identify Namespace %u ends as cancelled\n",
 		 nsid);
 	return true;
 }
@@ -216,7 +216,7 @@ bool cnvme_fault_replay_cqe(struct cnvme_queue *q,
 	if (have) {
 		*dup = q->fault_replay;
 		q->fault_replay_valid = false;
-		dev_warn(&q->ctrl->pdev->dev, "fault: replaying the completion of qid %u command id %#x\n",
+		dev_warn(&q->ctrl->dev, "fault: replaying the completion of qid %u command id %#x\n",
 			 q->qid, dup->command_id);
 	}
 	if (cnvme_fault_take(&q->ctrl->fault_replay_io)) {
@@ -233,7 +233,7 @@ unsigned int cnvme_fault_max_ioqs(struct cnvme_ctrl *ctrl,
 
 	if (!max || granted <= max)
 		return granted;
-	dev_warn(&ctrl->pdev->dev, "fault: granting %u I/O queues, not %u\n",
+	dev_warn(&ctrl->dev, "fault: granting %u I/O queues, not %u\n",
 		 max, granted);
 	return max;
 }
@@ -244,7 +244,7 @@ void cnvme_fault_disable_delay(struct cnvme_ctrl *ctrl)
 
 	if (!delay)
 		return;
-	dev_warn(&ctrl->pdev->dev, "fault: disable delayed by %u ms\n", delay);
+	dev_warn(&ctrl->dev, "fault: disable delayed by %u ms\n", delay);
 	msleep(delay);
 }
 
@@ -270,7 +270,7 @@ void cnvme_fault_path_join_delay(struct cnvme_ctrl *ctrl, u32 nsid)
 
 	if (!delay)
 		return;
-	dev_warn(&ctrl->pdev->dev, "fault: the path to namespace %u joins its head in %u ms\n",
+	dev_warn(&ctrl->dev, "fault: the path to namespace %u joins its head in %u ms\n",
 		 nsid, delay);
 	msleep(delay);
 }

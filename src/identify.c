@@ -52,8 +52,7 @@ int cnvme_identify_ctrl(struct cnvme_ctrl *ctrl)
 
 	ret = cnvme_identify(ctrl, NVME_ID_CNS_CTRL, 0, 0, id, sizeof(*id));
 	if (ret) {
-		dev_err(&ctrl->pdev->dev, "Identify Controller failed (%d)\n",
-			ret);
+		dev_err(&ctrl->dev, "Identify Controller failed (%d)\n", ret);
 		kfree(id);
 		return ret < 0 ? ret : -EIO;
 	}
@@ -81,9 +80,9 @@ int cnvme_identify_ctrl(struct cnvme_ctrl *ctrl)
 	memcpy(ctrl->strs.firmware_rev, id->fr, sizeof(id->fr));
 	cnvme_init_subnqn(ctrl);
 
-	dev_info(&ctrl->pdev->dev,
-		 "%s: %.*s, serial %.*s, firmware %.*s, NVMe %u.%u\n",
-		 dev_name(&ctrl->dev),
+	/* not logged by the in-kernel driver: for dynamic debug */
+	dev_dbg(&ctrl->dev,
+		"%.*s, serial %.*s, firmware %.*s, NVMe %u.%u\n",
 		 cnvme_id_str_len(id->mn, sizeof(id->mn)), id->mn,
 		 cnvme_id_str_len(id->sn, sizeof(id->sn)), id->sn,
 		 cnvme_id_str_len(id->fr, sizeof(id->fr)), id->fr,

@@ -490,12 +490,15 @@ static void cnvme_log_error(struct cnvme_ns *ns, struct request *rq,
 {
 	if ((iod->status & CNVME_SCT_SC_MASK) == NVME_SC_HOST_ABORTED_CMD)
 		return;
-	pr_err_ratelimited("%s: I/O error: opcode %#x, LBA %llu, %u blocks, status %#x%s\n",
-			   ns->disk->disk_name, iod->cmd.common.opcode,
+	/* the in-kernel driver's line */
+	pr_err_ratelimited("%s: %s(0x%x) @ LBA %llu, %u blocks, %s (sct 0x%x / sc 0x%x) %s%s\n",
+			   ns->disk->disk_name, CNVME_IO_CMD_NAME,
+			   iod->cmd.common.opcode,
 			   cnvme_sect_to_lba(ns, blk_rq_pos(rq)),
-			   blk_rq_bytes(rq) >> ns->lba_shift,
-			   iod->status & ~NVME_STATUS_DNR,
-			   iod->status & NVME_STATUS_DNR ? " (DNR)" : "");
+			   blk_rq_bytes(rq) >> ns->lba_shift, CNVME_STATUS_NAME,
+			   (iod->status >> 8) & 7, iod->status & 0xff,
+			   iod->status & NVME_STATUS_MORE ? "MORE " : "",
+			   iod->status & NVME_STATUS_DNR ? "DNR " : "");
 }
 
 void cnvme_complete_rq(struct request *rq)
@@ -574,20 +577,20 @@ static noinline __cold void cnvme_cqe_stray(struct cnvme_queue *q,
 	struct cnvme_iod *iod;
 
 	if ((cid & CNVME_CID_TAG_MASK) >= q->depth) {
-		dev_warn_ratelimited(&q->ctrl->pdev->dev,
+		dev_warn_ratelimited(&q->ctrl->dev,
 				     "queue %u: completion for invalid command id %#x\n",
 				     q->qid, cid);
 		return;
 	}
 	if (!rq) {
-		dev_warn_ratelimited(&q->ctrl->pdev->dev,
+		dev_warn_ratelimited(&q->ctrl->dev,
 				     "queue %u: completion for unknown command id %u (head %u, phase %u, status %#x)\n",
 				     q->qid, cid, q->cq_head, q->cq_phase,
 				     le16_to_cpu(cqe->status));
 		return;
 	}
 	iod = blk_mq_rq_to_pdu(rq);
-	dev_warn_ratelimited(&q->ctrl->pdev->dev,
+	dev_warn_ratelimited(&q->ctrl->dev,
 			     "queue %u: stale completion for command id %#x (tag now %#x, %s): ignored\n",
 			     q->qid, cid, iod->cmd.common.command_id,
 			     blk_mq_rq_state(rq) == MQ_RQ_IN_FLIGHT ?

@@ -69,9 +69,9 @@ int cnvme_effects_init(struct cnvme_ctrl *ctrl)
 		ret = cnvme_get_log(ctrl, NVME_LOG_CMD_EFFECTS, log,
 				    sizeof(*log));
 		if (ret) {
-			dev_warn(&ctrl->pdev->dev,
-				 "%s: cannot read the command effects log (%d); assuming none\n",
-				 dev_name(&ctrl->dev), ret);
+			dev_warn(&ctrl->dev,
+				 "cannot read the command effects log (%d); assuming none\n",
+				 ret);
 			memset(log, 0, sizeof(*log));
 		}
 	}
@@ -160,9 +160,8 @@ static bool cnvme_passthru_end(struct cnvme_ctrl *ctrl, u32 effects)
 		cnvme_passthru_unfreeze(ctrl);
 	if ((effects & NVME_CMD_EFFECTS_CCC) &&
 	    !test_and_set_bit(CNVME_CAPS_CHANGED, &ctrl->flags))
-		dev_info(&ctrl->pdev->dev,
-			 "%s: controller capabilities changed; a reset may be needed for them to take effect\n",
-			 dev_name(&ctrl->dev));
+		dev_info(&ctrl->dev,
+			 "controller capabilities changed; a reset may be needed for them to take effect\n");
 	if ((effects & (NVME_CMD_EFFECTS_NIC | NVME_CMD_EFFECTS_NCC)) &&
 	    cnvme_state(ctrl) == CNVME_STATE_LIVE && ctrl->tagset_ready) {
 		queue_work(cnvme_wq, &ctrl->scan_work);
@@ -272,9 +271,9 @@ static int cnvme_check_nsid(struct cnvme_ns *ns, u32 nsid)
 {
 	if (!ns || nsid == ns->nsid)
 		return 0;
-	dev_err(&ns->ctrl->pdev->dev,
-		"%s: nsid (%u) in command does not match nsid (%u) of namespace\n",
-		ns->disk->disk_name, nsid, ns->nsid);
+	dev_err(&ns->ctrl->dev,
+		"%s: nsid (%u) in cmd does not match nsid (%u) of namespace\n",
+		current->comm, nsid, ns->nsid);
 	return -EINVAL;
 }
 
@@ -333,9 +332,9 @@ int cnvme_parse_user_cmd(struct cnvme_ns *ns, const struct nvme_uring_cmd *c,
 int cnvme_user_too_long(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 			struct request *rq, u64 len)
 {
-	dev_warn_ratelimited(&ctrl->pdev->dev,
+	dev_warn_ratelimited(&ctrl->dev,
 			     "%s: passthrough data of %llu bytes, more than the %llu the queue takes: refused\n",
-			     ns ? ns->disk->disk_name : dev_name(&ctrl->dev),
+			     ns ? ns->disk->disk_name : "admin queue",
 			     len, cnvme_user_max(rq));
 	return -EINVAL;
 }
@@ -358,6 +357,26 @@ int cnvme_user_map_vec(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 		ret = blk_rq_map_user_iov(rq->q, rq, NULL, &iter, GFP_KERNEL);
 	kfree(iov);
 	return ret;
+}
+
+/* A passthrough command failed: the in-kernel driver's line (6.12's) */
+static void cnvme_log_passthru_err(struct cnvme_ctrl *ctrl,
+				   struct cnvme_ns *ns,
+				   const struct nvme_command *c, int status)
+{
+	pr_err_ratelimited("%s: %s(0x%x), %s (sct 0x%x / sc 0x%x) %s%scdw10=0x%x cdw11=0x%x cdw12=0x%x cdw13=0x%x cdw14=0x%x cdw15=0x%x\n",
+			   ns ? ns->disk->disk_name : dev_name(&ctrl->dev),
+			   ns ? CNVME_IO_CMD_NAME : CNVME_ADMIN_CMD_NAME,
+			   c->common.opcode, CNVME_STATUS_NAME,
+			   (status >> 8) & 7, status & 0xff,
+			   status & NVME_STATUS_MORE ? "MORE " : "",
+			   status & NVME_STATUS_DNR ? "DNR " : "",
+			   le32_to_cpu(c->common.cdw10),
+			   le32_to_cpu(c->common.cdw11),
+			   le32_to_cpu(c->common.cdw12),
+			   le32_to_cpu(c->common.cdw13),
+			   le32_to_cpu(c->common.cdw14),
+			   le32_to_cpu(c->common.cdw15));
 }
 
 static int cnvme_execute_user(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
@@ -395,12 +414,7 @@ static int cnvme_execute_user(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 		*result = le64_to_cpu(iod->result.u64);
 	if (ret > 0 && (ns ? READ_ONCE(ns->passthru_err_log) :
 			READ_ONCE(ctrl->passthru_err_log)))
-		dev_err(&ctrl->pdev->dev,
-			"%s: %s passthrough opcode %#x nsid %u failed: status %#x (sct %#x / sc %#x)\n",
-			ns ? ns->disk->disk_name : dev_name(&ctrl->dev),
-			ns ? "I/O" : "admin", uc->cmd.common.opcode,
-			le32_to_cpu(uc->cmd.common.nsid), ret, (ret >> 8) & 7,
-			ret & 0xff);
+		cnvme_log_passthru_err(ctrl, ns, &uc->cmd, ret);
 	mret = cnvme_umeta_done(meta, ret);
 	if (mret)
 		ret = mret;
@@ -608,15 +622,13 @@ static int cnvme_dev_user_io(struct cnvme_ctrl *ctrl, void __user *argp,
 	}
 	ns = list_first_entry(&ctrl->namespaces, struct cnvme_ns, entry);
 	if (!list_is_singular(&ctrl->namespaces)) {
-		dev_warn(&ctrl->pdev->dev,
-			 "%s: NVME_IOCTL_IO_CMD on the controller needs a single namespace; use the namespace's node\n",
-			 dev_name(&ctrl->dev));
+		dev_warn(&ctrl->dev,
+			 "NVME_IOCTL_IO_CMD on the controller needs a single namespace; use the namespace's node\n");
 		ret = -EINVAL;
 		goto unlock;
 	}
-	dev_warn(&ctrl->pdev->dev,
-		 "%s: using NVME_IOCTL_IO_CMD on the controller is deprecated; use the namespace's node\n",
-		 dev_name(&ctrl->dev));
+	dev_warn(&ctrl->dev,
+		 "using NVME_IOCTL_IO_CMD on the controller is deprecated; use the namespace's node\n");
 	get_device(disk_to_dev(ns->disk));
 	mutex_unlock(&ctrl->ns_lock);
 
@@ -646,8 +658,7 @@ long cnvme_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case NVME_IOCTL_RESET:
 		if (!capable(CAP_SYS_ADMIN))
 			return -EACCES;
-		dev_warn(&ctrl->pdev->dev, "%s: resetting controller\n",
-			 dev_name(&ctrl->dev));
+		dev_warn(&ctrl->dev, "resetting controller\n");
 		return cnvme_reset_sync(ctrl);
 	case NVME_IOCTL_SUBSYS_RESET:
 		if (!capable(CAP_SYS_ADMIN))

@@ -210,7 +210,7 @@ static int cnvme_create_io_queue(struct cnvme_ctrl *ctrl, unsigned int idx,
 	return 0;
 
 fail:
-	dev_err(&ctrl->pdev->dev, "cannot create I/O queue %u (%d)\n",
+	dev_err(&ctrl->dev, "cannot create I/O queue %u (%d)\n",
 		q->qid, ret);
 	return ret > 0 ? -EIO : ret;
 }
@@ -264,7 +264,7 @@ int cnvme_setup_io_queues(struct cnvme_ctrl *ctrl)
 	if (ret < 0)
 		return ret;
 	if (ret > 0) {
-		dev_err(&ctrl->pdev->dev,
+		dev_err(&ctrl->dev,
 			"Set Features Number of Queues failed (status %#x): admin queue only\n",
 			ret);
 		granted = 0;
@@ -294,11 +294,12 @@ int cnvme_setup_io_queues(struct cnvme_ctrl *ctrl)
 			return ret;
 		ctrl->nr_ioqs = i + 1;
 	}
-	dev_info(&ctrl->pdev->dev, "%s: %u/%u/%u default/read/poll queues, depth %u (CQ %u)%s\n",
-		 dev_name(&ctrl->dev), ctrl->nr_maps[HCTX_TYPE_DEFAULT],
-		 ctrl->nr_maps[HCTX_TYPE_READ], nr_poll, ctrl->io_depth,
-		 ctrl->io_cq_depth,
-		 ctrl->dbbuf_dbs ? ", shadow doorbells" : "");
+	/* the in-kernel driver's line; the rest for dynamic debug */
+	dev_info(&ctrl->dev, "%d/%d/%d default/read/poll queues\n",
+		 ctrl->nr_maps[HCTX_TYPE_DEFAULT],
+		 ctrl->nr_maps[HCTX_TYPE_READ], nr_poll);
+	dev_dbg(&ctrl->dev, "queue depth %u (CQ %u)%s\n", ctrl->io_depth,
+		ctrl->io_cq_depth, ctrl->dbbuf_dbs ? ", shadow doorbells" : "");
 	return 0;
 }
 

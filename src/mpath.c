@@ -380,7 +380,7 @@ struct cnvme_ns_head *cnvme_head_get(struct cnvme_ctrl *ctrl, u32 nsid,
 		}
 	}
 	if (found && !cnvme_ids_equal(&found->ids, ids)) {
-		dev_err(&ctrl->pdev->dev,
+		dev_err(&ctrl->dev,
 			"namespace %u: identifiers differ from another controller's namespace %u: ignored\n",
 			nsid, nsid);
 		found = NULL;
@@ -389,7 +389,7 @@ struct cnvme_ns_head *cnvme_head_get(struct cnvme_ctrl *ctrl, u32 nsid,
 	if (!found) {
 		found = cnvme_head_alloc(ctrl, nsid, ids, lim);
 		if (IS_ERR(found)) {
-			dev_err(&ctrl->pdev->dev,
+			dev_err(&ctrl->dev,
 				"namespace %u: no multipath head (%ld)\n",
 				nsid, PTR_ERR(found));
 			found = NULL;
@@ -503,7 +503,7 @@ void cnvme_head_add_path(struct cnvme_ns *ns)
 		set_capacity(head->disk, get_capacity(ns->disk));
 		ret = device_add_disk(&s->dev, head->disk, cnvme_ns_groups);
 		if (ret) {
-			dev_err(&ns->ctrl->pdev->dev,
+			dev_err(&ns->ctrl->dev,
 				"%s: cannot add the multipath disk (%d)\n",
 				head->disk->disk_name, ret);
 			head->disk_added = false;
@@ -515,7 +515,7 @@ void cnvme_head_add_path(struct cnvme_ns *ns)
 	if (add_disk) {
 		ret = cnvme_head_cdev_add(head);
 		if (ret)
-			dev_warn(&ns->ctrl->pdev->dev,
+			dev_warn(&ns->ctrl->dev,
 				 "%s: no generic char device (%d)\n",
 				 head->disk->disk_name, ret);
 	}

@@ -334,7 +334,7 @@ static void cnvme_alloc_ns(struct cnvme_ctrl *ctrl, struct cnvme_ns_info *info)
 
 	ret = device_add_disk(&ctrl->dev, disk, cnvme_ns_groups);
 	if (ret) {
-		dev_err(&ctrl->pdev->dev, "cannot add disk for namespace %u (%d)\n",
+		dev_err(&ctrl->dev, "cannot add disk for namespace %u (%d)\n",
 			info->nsid, ret);
 		mutex_lock(&ctrl->ns_lock);
 		list_del(&ns->entry);
@@ -358,11 +358,11 @@ static void cnvme_alloc_ns(struct cnvme_ctrl *ctrl, struct cnvme_ns_info *info)
 	} else {
 		ret = cnvme_ns_cdev_add(ns);
 		if (ret)
-			dev_warn(&ctrl->pdev->dev, "%s: no generic char device (%d)\n",
+			dev_warn(&ctrl->dev, "%s: no generic char device (%d)\n",
 				 disk->disk_name, ret);
 	}
 	if (!info->supported)
-		dev_warn(&ctrl->pdev->dev,
+		dev_warn(&ctrl->dev,
 			 "%s: format (blocks of 2^%u bytes, %u metadata bytes%s) not supported: capacity 0\n",
 			 disk->disk_name, ns->lba_shift, info->ms,
 			 info->ext ? " interleaved" : "");
@@ -430,9 +430,9 @@ static void cnvme_validate_ns(struct cnvme_ctrl *ctrl, u32 nsid,
 		 */
 		if (ns) {
 			ns->removed = false;
-			dev_warn(&ctrl->pdev->dev,
-				 "%s: Identify Namespace %u failed (%d): namespace kept\n",
-				 dev_name(&ctrl->dev), nsid, ret);
+			dev_warn(&ctrl->dev,
+				 "Identify Namespace %u failed (%d): namespace kept\n",
+				 nsid, ret);
 		}
 		return;
 	}
@@ -456,9 +456,9 @@ static void cnvme_validate_ns(struct cnvme_ctrl *ctrl, u32 nsid,
 		 * namespace is left as it is, or not added.  Otherwise NVM.
 		 */
 		if (NVME_CAP_CSS(ctrl->cap) & NVME_CAP_CSS_CSI) {
-			dev_warn(&ctrl->pdev->dev,
-				 "%s: namespace %u: command set unknown (%d)%s\n",
-				 dev_name(&ctrl->dev), nsid, ret,
+			dev_warn(&ctrl->dev,
+				 "namespace %u: command set unknown (%d)%s\n",
+				 nsid, ret,
 				 ns ? ": namespace kept" : ": no block device");
 			if (ns)
 				ns->removed = false;
@@ -474,9 +474,9 @@ static void cnvme_validate_ns(struct cnvme_ctrl *ctrl, u32 nsid,
 		 * cnvme drives that command set; the controller node still
 		 * reaches it.
 		 */
-		dev_warn(&ctrl->pdev->dev,
-			 "%s: namespace %u: command set %u (%s) not supported: no block device\n",
-			 dev_name(&ctrl->dev), nsid, info.ids.csi,
+		dev_warn(&ctrl->dev,
+			 "namespace %u: command set %u (%s) not supported: no block device\n",
+			 nsid, info.ids.csi,
 			 info.ids.csi == NVME_CSI_ZNS ? "zoned" : "unknown");
 		if (ns)
 			ns->removed = true;
@@ -657,7 +657,7 @@ bool cnvme_drain_io_locked(struct cnvme_ctrl *ctrl, unsigned long timeout)
 							     timeout);
 
 		if (left <= 0) {
-			dev_warn(&ctrl->pdev->dev, "%s: I/O still in flight\n",
+			dev_warn(&ctrl->dev, "%s: I/O still in flight\n",
 				 ns->disk->disk_name);
 			drained = false;
 			break;

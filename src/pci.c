@@ -88,7 +88,7 @@ static void cnvme_unmap_bar(struct cnvme_ctrl *ctrl)
 /* Read and check the capabilities the driver depends on. */
 static int cnvme_read_caps(struct cnvme_ctrl *ctrl)
 {
-	struct device *dev = &ctrl->pdev->dev;
+	struct device *dev = &ctrl->dev;
 	u32 csts = cnvme_readl(ctrl, NVME_REG_CSTS);
 	u32 doorbells;
 
@@ -169,6 +169,7 @@ static int cnvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = dev_set_name(&ctrl->dev, "nvme%d", ctrl->instance);
 	if (ret)
 		goto put_ctrl;
+	dev_info(&ctrl->dev, "pci function %s\n", pci_name(pdev));
 
 	ret = cnvme_map_bar(ctrl);
 	if (ret)

@@ -43,17 +43,15 @@ static pci_ers_result_t cnvme_error_detected(struct pci_dev *pdev,
 		return PCI_ERS_RESULT_NONE;
 	switch (state) {
 	case pci_channel_io_normal:
-		dev_warn(&pdev->dev, "%s: PCI error, channel still working\n",
-			 dev_name(&ctrl->dev));
 		return PCI_ERS_RESULT_CAN_RECOVER;
 	case pci_channel_io_frozen:
-		dev_warn(&pdev->dev, "%s: PCI error, channel frozen: stopping the controller for a reset\n",
-			 dev_name(&ctrl->dev));
+		dev_warn(&ctrl->dev,
+			 "frozen state error detected, reset controller\n");
 		cnvme_pci_quiesce(ctrl);
 		return PCI_ERS_RESULT_NEED_RESET;
 	case pci_channel_io_perm_failure:
-		dev_warn(&pdev->dev, "%s: PCI channel failed for good\n",
-			 dev_name(&ctrl->dev));
+		dev_warn(&ctrl->dev,
+			 "failure state error detected, request disconnect\n");
 		mutex_lock(&ctrl->lock);
 		cnvme_kill(ctrl, "PCI channel failed");
 		mutex_unlock(&ctrl->lock);
@@ -68,8 +66,7 @@ static pci_ers_result_t cnvme_slot_reset(struct pci_dev *pdev)
 
 	if (!ctrl)
 		return PCI_ERS_RESULT_DISCONNECT;
-	dev_info(&pdev->dev, "%s: restarting after a slot reset\n",
-		 dev_name(&ctrl->dev));
+	dev_info(&ctrl->dev, "restart after slot reset\n");
 	pci_restore_state(pdev);
 	cnvme_pci_restart(ctrl);
 	return PCI_ERS_RESULT_RECOVERED;

@@ -45,8 +45,8 @@ static int cnvme_pm_stop(struct device *dev)
 		    state != CNVME_STATE_CONNECTING)
 			return 0;	/* dead or going away: nothing to stop */
 		if (time_after(jiffies, end)) {
-			dev_warn(dev, "%s: sleep refused: the controller is still %s\n",
-				 dev_name(&ctrl->dev), cnvme_state_name(state));
+			dev_warn(&ctrl->dev, "sleep refused: the controller is still %s\n",
+				 cnvme_state_name(state));
 			return -EBUSY;
 		}
 		msleep(20);

@@ -8,6 +8,7 @@
 #include <linux/jiffies.h>
 
 #include "cnvme.h"
+#include "compat.h"
 
 /* CAP.TO is in units of 500 ms; it is the limit for CSTS.RDY to follow CC.EN. */
 static unsigned long cnvme_ready_timeout(struct cnvme_ctrl *ctrl)
@@ -24,23 +25,23 @@ int cnvme_wait_ready(struct cnvme_ctrl *ctrl, bool enabled)
 	for (;;) {
 		csts = cnvme_readl(ctrl, NVME_REG_CSTS);
 		if (csts == ~0U) {
-			dev_err(&ctrl->pdev->dev,
+			dev_err(&ctrl->dev,
 				"controller registers read all ones: device gone\n");
 			return -ENODEV;
 		}
 		if ((csts & NVME_CSTS_RDY) == want)
 			return 0;
 		if (enabled && (csts & NVME_CSTS_CFS)) {
-			dev_err(&ctrl->pdev->dev,
+			dev_err(&ctrl->dev,
 				"controller fatal status while enabling (CSTS %#x)\n",
 				csts);
 			return -EIO;
 		}
 		if (time_after(jiffies, deadline)) {
-			dev_err(&ctrl->pdev->dev,
-				"controller not %s after %u ms (CSTS %#x)\n",
-				enabled ? "ready" : "disabled",
-				jiffies_to_msecs(cnvme_ready_timeout(ctrl)), csts);
+			/* the in-kernel driver's line */
+			dev_err(&ctrl->dev,
+				"Device not ready; aborting %s, CSTS=0x%x\n",
+				enabled ? "initialisation" : "reset", csts);
 			return -ENODEV;
 		}
 		if (fatal_signal_pending(current))
@@ -113,9 +114,14 @@ int cnvme_shutdown_ctrl(struct cnvme_ctrl *ctrl)
 		if ((csts & NVME_CSTS_SHST_MASK) == NVME_CSTS_SHST_CMPLT)
 			return 0;
 		if (time_after(jiffies, deadline)) {
-			dev_warn(&ctrl->pdev->dev,
-				 "shutdown not complete after %u s (CSTS %#x)\n",
-				 secs, csts);
+			/* the in-kernel driver's line (6.1's or 6.12's) */
+			if (CNVME_LOG_SHUTDOWN_NOT_READY)
+				dev_err(&ctrl->dev,
+					"Device not ready; aborting shutdown, CSTS=0x%x\n",
+					csts);
+			else
+				dev_err(&ctrl->dev,
+					"Device shutdown incomplete; abort shutdown\n");
 			return -ETIMEDOUT;
 		}
 		usleep_range(1000, 2000);

@@ -102,8 +102,8 @@ bool cnvme_schedule_reset(struct cnvme_ctrl *ctrl)
 int cnvme_reset_sync(struct cnvme_ctrl *ctrl)
 {
 	if (!cnvme_schedule_reset(ctrl)) {
-		dev_warn(&ctrl->pdev->dev, "%s: reset refused in state %s\n",
-			 dev_name(&ctrl->dev), cnvme_state_name(cnvme_state(ctrl)));
+		dev_warn(&ctrl->dev, "reset refused in state %s\n",
+			 cnvme_state_name(cnvme_state(ctrl)));
 		return -EBUSY;
 	}
 	flush_work(&ctrl->reset_work);
@@ -119,8 +119,7 @@ int cnvme_reset_sync(struct cnvme_ctrl *ctrl)
  */
 void cnvme_kill(struct cnvme_ctrl *ctrl, const char *why)
 {
-	dev_err(&ctrl->pdev->dev, "%s: controller is dead: %s\n",
-		dev_name(&ctrl->dev), why);
+	dev_err(&ctrl->dev, "controller is dead: %s\n", why);
 	cnvme_dev_disable(ctrl, CNVME_STOP_RESET);
 	cnvme_change_state(ctrl, CNVME_STATE_DEAD);
 	cnvme_mark_namespaces_dead(ctrl);
@@ -172,8 +171,7 @@ static void cnvme_init_ctrl_limits(struct cnvme_ctrl *ctrl)
 	ctrl->max_hw_sectors = max;
 	if (cnvme_limits_admin(ctrl->admin_q, max, CNVME_QUEUE_MAX_SEGMENTS,
 			       CNVME_CTRL_PAGE_SIZE - 1))
-		dev_warn(&ctrl->pdev->dev, "%s: cannot set admin queue limits\n",
-			 dev_name(&ctrl->dev));
+		dev_warn(&ctrl->dev, "cannot set admin queue limits\n");
 	ctrl->oncs = le16_to_cpu(id->oncs);
 	ctrl->vwc = id->vwc;
 	ctrl->sgls = le32_to_cpu(id->sgls) & 0x3;
@@ -196,9 +194,8 @@ static void cnvme_set_timestamp(struct cnvme_ctrl *ctrl)
 	cmd.features.fid = cpu_to_le32(NVME_FEAT_TIMESTAMP);
 	ret = cnvme_admin_exec(ctrl, &cmd, &ts, sizeof(ts), NULL);
 	if (ret)
-		dev_warn_once(&ctrl->pdev->dev,
-			      "%s: cannot set the timestamp (%d)\n",
-			      dev_name(&ctrl->dev), ret);
+		dev_warn_once(&ctrl->dev,
+			      "cannot set the timestamp (%d)\n", ret);
 }
 
 /*
@@ -226,9 +223,8 @@ static void cnvme_set_host_behavior(struct cnvme_ctrl *ctrl)
 	cmd.features.fid = cpu_to_le32(NVME_FEAT_HOST_BEHAVIOR);
 	ret = cnvme_admin_exec(ctrl, &cmd, hb, sizeof(*hb), NULL);
 	if (ret)
-		dev_warn_once(&ctrl->pdev->dev,
-			      "%s: cannot set host behavior (%d)\n",
-			      dev_name(&ctrl->dev), ret);
+		dev_warn_once(&ctrl->dev,
+			      "cannot set host behavior (%d)\n", ret);
 	kfree(hb);
 }
 
@@ -309,8 +305,7 @@ static void cnvme_do_reset(struct cnvme_ctrl *ctrl)
 	return;
 
 dead:
-	dev_err(&ctrl->pdev->dev, "%s: %s (%d)\n", dev_name(&ctrl->dev), why,
-		ret);
+	dev_err(&ctrl->dev, "%s (%d)\n", why, ret);
 	cnvme_kill(ctrl, why);
 unlock:
 	mutex_unlock(&ctrl->lock);

@@ -181,7 +181,7 @@ int cnvme_subsys_add(struct cnvme_ctrl *ctrl)
 	mutex_lock(&cnvme_subsystems_lock);
 	s = cnvme_subsys_find(ctrl);
 	if (!s && cnvme_subsys_nqn_taken(ctrl)) {
-		dev_err(&ctrl->pdev->dev,
+		dev_err(&ctrl->dev,
 			"subsystem %s already has a controller and does not support several\n",
 			ctrl->subsysnqn);
 		ret = -EINVAL;
@@ -244,8 +244,7 @@ int cnvme_subsystem_reset(struct cnvme_ctrl *ctrl)
 		return -ENOTTY;
 	if (!cnvme_change_state(ctrl, CNVME_STATE_RESETTING))
 		return -EBUSY;
-	dev_warn(&ctrl->pdev->dev, "%s: NVM subsystem reset\n",
-		 dev_name(&ctrl->dev));
+	dev_warn(&ctrl->dev, "NVM subsystem reset\n");
 	cnvme_writel(ctrl, 0x4E564D65, NVME_REG_NSSR);	/* "NVMe" */
 	queue_work(cnvme_wq, &ctrl->reset_work);
 	flush_work(&ctrl->reset_work);

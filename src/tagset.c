@@ -127,8 +127,8 @@ static int cnvme_io_tagset_resize(struct cnvme_ctrl *ctrl)
 	clear_bit(CNVME_IO_REROUTE, &ctrl->flags);
 	mutex_unlock(&ctrl->ns_lock);
 	cnvme_drain_io_end(ctrl);
-	dev_info(&ctrl->pdev->dev, "%s: I/O queues %u -> %u%s: %u requests of removed queues moved, %u failed\n",
-		 dev_name(&ctrl->dev), old, ctrl->nr_ioqs,
+	dev_info(&ctrl->dev, "I/O queues %u -> %u%s: %u requests of removed queues moved, %u failed\n",
+		 old, ctrl->nr_ioqs,
 		 ret ? " abandoned, I/O did not drain" : "",
 		 ctrl->nr_rerouted, ctrl->nr_reroute_failed);
 	return ret;

@@ -7,18 +7,70 @@
  * controller can no longer DMA.
  */
 #include <linux/blk-mq.h>
+#include <linux/pci.h>
 
 #include "cnvme.h"
 #include "compat.h"
+
+/*
+ * The log lines of a timeout are the in-kernel driver's, word for word
+ * (parity.h: 6.1's or those of 6.12 and later).
+ */
+static const char *cnvme_opcode_name(struct cnvme_queue *q)
+{
+	return q->qid ? CNVME_IO_CMD_NAME : CNVME_ADMIN_CMD_NAME;
+}
+
+/* "..., completion polled", "..., disable controller" */
+static void cnvme_log_timeout(struct cnvme_queue *q, struct request *rq,
+			      const char *what)
+{
+	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
+
+	if (CNVME_LOG_TAG_CID)
+		dev_warn(&q->ctrl->dev, "I/O tag %d (%04x) QID %d timeout, %s\n",
+			 rq->tag, iod->cmd.common.command_id, q->qid, what);
+	else
+		dev_warn(&q->ctrl->dev, "I/O %d QID %d timeout, %s\n",
+			 rq->tag, q->qid, what);
+}
+
+/* "..., reset controller", with the opcode since 6.12 */
+static void cnvme_log_timeout_reset(struct cnvme_queue *q, struct request *rq)
+{
+	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
+
+	if (CNVME_LOG_TAG_CID)
+		dev_warn(&q->ctrl->dev,
+			 "I/O tag %d (%04x) opcode %#x (%s) QID %d timeout, reset controller\n",
+			 rq->tag, iod->cmd.common.command_id,
+			 iod->cmd.common.opcode, cnvme_opcode_name(q), q->qid);
+	else
+		cnvme_log_timeout(q, rq, "reset controller");
+}
+
+/* CSTS says the controller failed (or reads all ones: it is gone) */
+static void cnvme_log_ctrl_down(struct cnvme_ctrl *ctrl, u32 csts)
+{
+	u16 pci_status;
+	int ret = pci_read_config_word(ctrl->pdev, PCI_STATUS, &pci_status);
+
+	if (ret)
+		dev_warn(&ctrl->dev,
+			 "controller is down; will reset: CSTS=0x%x, PCI_STATUS read failed (%d)\n",
+			 csts, ret);
+	else
+		dev_warn(&ctrl->dev,
+			 "controller is down; will reset: CSTS=0x%x, PCI_STATUS=0x%hx\n",
+			 csts, pci_status);
+}
 
 static enum rq_end_io_ret cnvme_abort_endio(CNVME_END_IO_ARGS)
 {
 	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
 	struct cnvme_ctrl *ctrl = rq->end_io_data;
 
-	dev_warn(&ctrl->pdev->dev, "Abort of qid %u tag %u: status %#x, result %#x\n",
-		 le16_to_cpu(iod->cmd.abort.sqid), iod->cmd.abort.cid,
-		 iod->status, le32_to_cpu(iod->result.u32));
+	dev_warn(&ctrl->dev, "Abort status: 0x%x", iod->status);
 	return RQ_END_IO_FREE;
 }
 
@@ -54,7 +106,6 @@ enum blk_eh_timer_return cnvme_io_timeout(struct request *rq)
 	struct cnvme_queue *nq = rq->mq_hctx->driver_data;
 	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
 	struct cnvme_ctrl *ctrl = nq->ctrl;
-	struct device *dev = &ctrl->pdev->dev;
 	enum cnvme_state state = cnvme_state(ctrl);
 	u32 csts;
 
@@ -70,15 +121,13 @@ enum blk_eh_timer_return cnvme_io_timeout(struct request *rq)
 	}
 	csts = cnvme_readl(ctrl, NVME_REG_CSTS);
 	if (csts == ~0U || (csts & NVME_CSTS_CFS)) {
-		dev_warn(dev, "I/O tag %u (qid %u) timed out, controller status %#x: resetting\n",
-			 rq->tag, nq->qid, csts);
+		cnvme_log_ctrl_down(ctrl, csts);
 		goto reset;
 	}
 
 	cnvme_reap_cq_sync(nq);
 	if (blk_mq_request_completed(rq)) {
-		dev_warn_ratelimited(dev, "I/O tag %u (qid %u) completed without an interrupt\n",
-				     rq->tag, nq->qid);
+		cnvme_log_timeout(nq, rq, "completion polled");
 		return BLK_EH_DONE;
 	}
 
@@ -91,8 +140,7 @@ enum blk_eh_timer_return cnvme_io_timeout(struct request *rq)
 		 * queue) and no reset will come: stop the controller and fail
 		 * what it holds, as 6.12's in-kernel driver does.
 		 */
-		dev_warn(dev, "I/O tag %u (qid %u) timed out during removal: disabling controller\n",
-			 rq->tag, nq->qid);
+		cnvme_log_timeout(nq, rq, "disable controller");
 		if (cnvme_stop_for_removal(ctrl))
 			return BLK_EH_DONE;
 		return BLK_EH_RESET_TIMER;
@@ -102,13 +150,20 @@ enum blk_eh_timer_return cnvme_io_timeout(struct request *rq)
 	}
 
 	if (iod->aborted) {
-		dev_warn(dev, "I/O tag %u (qid %u) still pending after Abort: resetting controller\n",
-			 rq->tag, nq->qid);
+		cnvme_log_timeout_reset(nq, rq);
 		goto reset;
 	}
 	iod->aborted = true;
-	dev_warn(dev, "I/O tag %u (qid %u, opcode %#x) timed out: aborting\n",
-		 rq->tag, nq->qid, iod->cmd.common.opcode);
+	if (CNVME_LOG_TAG_CID)
+		dev_warn(&ctrl->dev,
+			 "I/O tag %d (%04x) opcode %#x (%s) QID %d timeout, aborting req_op:%s(%u) size:%u\n",
+			 rq->tag, iod->cmd.common.command_id,
+			 iod->cmd.common.opcode, cnvme_opcode_name(nq),
+			 nq->qid, blk_op_str(req_op(rq)), req_op(rq),
+			 blk_rq_bytes(rq));
+	else
+		dev_warn(&ctrl->dev, "I/O %d (%s) QID %d timeout, aborting\n",
+			 rq->tag, cnvme_opcode_name(nq), nq->qid);
 	if (cnvme_send_abort(ctrl, nq, rq))
 		goto reset;
 	return BLK_EH_RESET_TIMER;
@@ -127,19 +182,12 @@ enum blk_eh_timer_return cnvme_admin_timeout(struct request *rq)
 {
 	struct cnvme_queue *q = rq->mq_hctx->driver_data;
 	struct cnvme_ctrl *ctrl = q->ctrl;
-	struct cnvme_iod *iod = blk_mq_rq_to_pdu(rq);
 
 	cnvme_reap_cq_sync(q);
 	if (blk_mq_request_completed(rq)) {
-		dev_warn(&ctrl->pdev->dev,
-			 "admin command id %u completed without an interrupt\n",
-			 rq->tag);
+		cnvme_log_timeout(q, rq, "completion polled");
 		return BLK_EH_DONE;
 	}
-
-	dev_err(&ctrl->pdev->dev,
-		"admin command (opcode %#x, id %u) timed out after %u ms\n",
-		iod->cmd.common.opcode, rq->tag, jiffies_to_msecs(rq->timeout));
 
 	/*
 	 * During bring-up or a reset the reset work itself is waiting for
@@ -147,11 +195,13 @@ enum blk_eh_timer_return cnvme_admin_timeout(struct request *rq)
 	 * the command, and let the work decide.  Otherwise reset.
 	 */
 	if (cnvme_state(ctrl) != CNVME_STATE_LIVE) {
+		cnvme_log_timeout(q, rq, "disable controller");
 		cnvme_disable_ctrl(ctrl);
 		cnvme_sync_io_irqs(ctrl);
 		cnvme_admin_cancel_all(ctrl);
 		return BLK_EH_DONE;
 	}
+	cnvme_log_timeout_reset(q, rq);
 	if (cnvme_schedule_reset(ctrl))
 		return BLK_EH_DONE;
 	return BLK_EH_RESET_TIMER;

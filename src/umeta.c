@@ -70,7 +70,7 @@ int __cnvme_umeta_map(struct cnvme_ctrl *ctrl, struct cnvme_ns *ns,
 	 */
 	if (need && (!uc->metadata || uc->metadata_len < need ||
 		     !uc->addr || !uc->data_len)) {
-		dev_warn_ratelimited(dev, "%s: metadata buffer of %u bytes, the command moves %u: refused\n",
+		dev_warn_ratelimited(&ctrl->dev, "%s: metadata buffer of %u bytes, the command moves %u: refused\n",
 				     ns->disk->disk_name,
 				     uc->metadata ? uc->metadata_len : 0, need);
 		return -EINVAL;

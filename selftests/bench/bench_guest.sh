@@ -123,7 +123,13 @@ load_target() {
 	unload_nvme_drivers || return 1
 	cur_disk=
 	[ "$measure" = 1 ] && before=$(mem_snapshot)
-	DRIVER=$drv driver_load poll_queues="$POLL_QUEUES" || return 1
+	# cnvme's queue depths are a debug line (dyndbg=+p: its only ones,
+	# at load and reset)
+	if [ "$drv" = cnvme ]; then
+		DRIVER=$drv driver_load poll_queues="$POLL_QUEUES" dyndbg=+p || return 1
+	else
+		DRIVER=$drv driver_load poll_queues="$POLL_QUEUES" || return 1
+	fi
 	DRIVER=$drv wait_ctrls_live 60 || return 1
 	cur_disk=$(DRIVER=$drv wait_ns_dev 1 60) || return 1
 	cur_disk=${cur_disk#/dev/}
@@ -143,7 +149,7 @@ load_target() {
 	# cnvme's I/O CQs may be deeper than its SQs: its log says how deep
 	cq=$((sq + 1))
 	if [ "$drv" = cnvme ]; then
-		cq=$(dmesg | sed -n 's/.* depth [0-9]* (CQ \([0-9]*\)).*/\1/p' |
+		cq=$(dmesg | sed -n 's/.* queue depth [0-9]* (CQ \([0-9]*\)).*/\1/p' |
 			tail -n 1)
 		cq=${cq:-$((sq + 1))}
 	fi

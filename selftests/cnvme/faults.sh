@@ -59,8 +59,9 @@ lost_io() {
 	# two I/O timeouts and a reset
 	[ "$t" -le 25 ] || { echo "the read took $t s"; return 1; }
 	log=$(log_since "$mark")
-	for p in "dropping the completion" "timed out: aborting" \
-		"still pending after Abort: resetting"; do
+	# the in-kernel driver's wording (6.1's or 6.12's)
+	for p in "dropping the completion" "QID [0-9]* timeout, aborting" \
+		"QID [0-9]* timeout, reset controller"; do
 		echo "$log" | grep -q "$p" || { echo "no '$p' in the log"; echo "$log"; return 1; }
 	done
 	wait_ctrls_live 30 || { echo "state $(state)"; return 1; }
@@ -78,7 +79,7 @@ cfs() {
 	# one I/O timeout and a reset, no Abort
 	[ "$t" -le 15 ] || { echo "the read took $t s"; return 1; }
 	log=$(log_since "$mark")
-	echo "$log" | grep -q "controller status 0x3: resetting" ||
+	echo "$log" | grep -q "controller is down; will reset: CSTS=0x3," ||
 		{ echo "no reset on the fatal status"; echo "$log"; return 1; }
 	! echo "$log" | grep -q "aborting" || { echo "an Abort was sent"; echo "$log"; return 1; }
 	wait_ctrls_live 30 || { echo "state $(state)"; return 1; }
@@ -113,7 +114,7 @@ lost_admin() {
 	[ "$t" -le 20 ] || { echo "it took $t s"; return 1; }
 	wait_ctrls_live 30 || { echo "state $(state)"; return 1; }
 	nvme id-ctrl /dev/"$ctrl" >/dev/null || return 1
-	log_since "$mark" | grep -q "admin command (opcode 0x6, id [0-9]*) timed out" ||
+	log_since "$mark" | grep -qE "QID 0 timeout, reset controller" ||
 		{ log_since "$mark"; return 1; }
 }
 tap_check "${cases[3]}" lost_admin

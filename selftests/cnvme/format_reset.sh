@@ -39,7 +39,8 @@ read_done() {
 	local rc
 	rc=$(wait_rc /tmp/fr.dd 10) || { echo "the read is still waiting"; return 1; }
 	[ "$rc" = 0 ] || { cat /tmp/fr.dd.err; return 1; }
-	log_since "$mark" | grep -q "resetting" || { echo "no reset happened"; return 1; }
+	log_since "$mark" | grep -q "timeout, reset controller" ||
+		{ echo "no reset happened"; return 1; }
 	! kernel_oopsed "$mark"
 }
 tap_check "${cases[1]}" read_done

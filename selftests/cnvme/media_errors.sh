@@ -47,7 +47,8 @@ logged() {
 	echo "$log" | grep -q "critical medium error, dev ${dev#/dev/}, sector $((BAD / 512))" ||
 		{ echo "no medium error from the block layer"; echo "$log"; return 1; }
 	if [ "$DRIVER" = cnvme ]; then
-		n=$(echo "$log" | grep -c "${dev#/dev/}: I/O error: opcode 0x2, LBA $((BAD / 512)),")
+		# the in-kernel driver's wording
+		n=$(echo "$log" | grep -c "${dev#/dev/}: I/O Cmd(0x2) @ LBA $((BAD / 512)), ")
 		# dd and fio each failed one read
 		[ "$n" = 2 ] || { echo "$n driver log lines, want 2"; echo "$log"; return 1; }
 	fi

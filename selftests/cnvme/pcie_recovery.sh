@@ -61,8 +61,9 @@ else
 		log_since "$mark" | grep -q "device recovery successful" ||
 			{ echo "no recovery reported"; log_since "$mark"; return 1; }
 		wait_ctrls_live 30 || { echo "not live"; return 1; }
-		[ "$DRIVER" != cnvme ] || log_since "$mark" | grep -q "channel frozen" ||
-			{ echo "cnvme's error_detected did not run"; log_since "$mark"; return 1; }
+		# the in-kernel driver's line, from either driver
+		log_since "$mark" | grep -q "nvme nvme[0-9]*: frozen state error detected, reset controller" ||
+			{ echo "error_detected did not run"; log_since "$mark"; return 1; }
 	}
 	tap_check "${cases[0]}" aer
 	wait "$pid"

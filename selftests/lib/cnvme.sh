@@ -69,6 +69,17 @@ known_changes() {
 		grep -E '^[-+]' | grep -Ev '^(---|[+]{3}) '
 }
 
+# tap_known DIFFS: the case of the known differences, DIFFS lines of
+# "what: changes" (known_changes): a TODO with them, or none left
+tap_known() {
+	if [ -n "$1" ]; then
+		tap_todo "known differences on $(uname -r) (- in-kernel, + cnvme)" \
+			"${1%$'\n'}"
+	else
+		tap_ok "known differences on $(uname -r): none left"
+	fi
+}
+
 # tap_check NAME COMMAND...: one test case from a command's exit status.
 tap_check() {
 	name=$1
