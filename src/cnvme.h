@@ -326,6 +326,7 @@ struct cnvme_ctrl {
 	int instance;		/* probe */
 
 	u64 cap;		/* probe */
+	unsigned long quirks;	/* probe: CNVME_QUIRK_* (quirks.c) */
 	u32 vs;			/* probe */
 	u32 ctrl_config;	/* reset (CC as last written) */
 	u32 db_stride;		/* probe */
@@ -471,6 +472,12 @@ static inline unsigned int cnvme_ctrl_io_timeout(struct cnvme_ctrl *ctrl)
 int cnvme_pci_register(void);
 void cnvme_pci_unregister(void);
 extern struct ida cnvme_instance_ida;
+
+/* quirks.c: the in-kernel driver's quirks that cnvme implements */
+#define CNVME_QUIRK_BOGUS_NID_BIT	0	/* ignore namespace identifiers */
+#define CNVME_QUIRK_BOGUS_NID		BIT(CNVME_QUIRK_BOGUS_NID_BIT)
+unsigned long cnvme_pci_quirks(struct pci_dev *pdev);
+ssize_t cnvme_quirks_show(unsigned long quirks, char *buf);
 
 /* pcierr.c */
 extern const struct pci_error_handlers cnvme_err_handler;

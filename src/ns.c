@@ -90,6 +90,8 @@ struct cnvme_ns_info {
 static int cnvme_identify_descs(struct cnvme_ctrl *ctrl, u32 nsid,
 				struct cnvme_ns_ids *ids)
 {
+	/* the quirk ignores every identifier but the command set */
+	bool bogus = ctrl->quirks & CNVME_QUIRK_BOGUS_NID;
 	unsigned int pos = 0;
 	u8 *data;
 	int ret;
@@ -113,7 +115,7 @@ static int cnvme_identify_descs(struct cnvme_ctrl *ctrl, u32 nsid,
 			break;
 		if (pos + sizeof(*d) + len > NVME_IDENTIFY_DATA_SIZE)
 			break;
-		switch (d->nidt) {
+		switch (bogus && d->nidt != NVME_NIDT_CSI ? 0 : d->nidt) {
 		case NVME_NIDT_EUI64:
 			if (len == NVME_NIDT_EUI64_LEN)
 				memcpy(ids->eui64, val, len);
@@ -444,8 +446,13 @@ static void cnvme_validate_ns(struct cnvme_ctrl *ctrl, u32 nsid,
 	}
 	cnvme_parse_id_ns(ctrl, id, &info);
 	info.multipath = cnvme_ns_multipath(ctrl, id);
-	memcpy(info.ids.eui64, id->eui64, sizeof(id->eui64));
-	memcpy(info.ids.nguid, id->nguid, sizeof(id->nguid));
+	if (ctrl->quirks & CNVME_QUIRK_BOGUS_NID) {
+		/* the in-kernel driver's line, at each scan */
+		dev_info(&ctrl->dev, "Ignoring bogus Namespace Identifiers\n");
+	} else {
+		memcpy(info.ids.eui64, id->eui64, sizeof(id->eui64));
+		memcpy(info.ids.nguid, id->nguid, sizeof(id->nguid));
+	}
 	/* no CSI descriptor seen: the sentinel stays */
 	info.ids.csi = 0xff;
 	ret = cnvme_identify_descs(ctrl, nsid, &info.ids);

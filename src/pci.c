@@ -135,6 +135,7 @@ static int cnvme_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	 * hot removal log through &pdev->dev): keep it until the release.
 	 */
 	ctrl->pdev = pci_dev_get(pdev);
+	ctrl->quirks = cnvme_pci_quirks(pdev);
 	ctrl->state = CNVME_STATE_NEW;
 	ctrl->admin_timeout = cnvme_admin_timeout_jiffies;
 	ctrl->io_timeout = cnvme_io_timeout_jiffies;

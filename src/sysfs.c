@@ -259,11 +259,11 @@ static ssize_t io_timeout_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(io_timeout);
 
-/* The quirks the driver applies to this controller: none. */
+/* The quirks the driver applies to this controller (7.2). */
 static ssize_t quirks_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
 {
-	return sysfs_emit(buf, "\n");
+	return cnvme_quirks_show(to_cnvme_ctrl(dev)->quirks, buf);
 }
 static DEVICE_ATTR_RO(quirks);
 

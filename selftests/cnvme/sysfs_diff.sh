@@ -33,11 +33,9 @@ normalise() {
 # Known differences, by kernel: what cnvme does not follow yet, taken out
 # of the comparison and reported as one TODO case.  7.2's in-kernel
 # driver maps I/O with SGLs where the controller has them: no virtual
-# boundary and one more segment (cnvme keeps PRP-shaped requests); it
-# applies the bogus_nid quirk to QEMU's controller (cnvme has no quirk
-# table).
+# boundary and one more segment (cnvme keeps PRP-shaped requests).
 known=
-kernel_at_least 7 2 && known='^(quirks|max_segments|virt_boundary_mask) '
+kernel_at_least 7 2 && known='^(max_segments|virt_boundary_mask) '
 
 # Writes and what they leave (7.2's timeouts in ms, diag/ counters):
 # each write's status and the value read back; the timeouts are put back.
