@@ -209,8 +209,8 @@ counted() {
 	echo "$line"
 }
 
-# DEBUG_ONLY=1: the debug kernel's runs alone (scripts/check.sh runs them
-# after the matrix, once the debug kernel is built)
+# DEBUG_ONLY=1: the debug kernel's runs alone (scripts/check.sh queues
+# them with the matrix's instead: DEBUG_KERNEL=1)
 if [ -z "$drivers" ]; then
 	total_f=$((total_f + 1))
 elif [ "${DEBUG_ONLY:-0}" = 1 ]; then

@@ -14,7 +14,9 @@
 
 /*
  * The log lines of a timeout are the in-kernel driver's, word for word
- * (parity.h: 6.1's or those of 6.12 and later).
+ * (parity.h: 6.1's or those of 6.12 and later).  The command id is
+ * rebuilt from the tag's generation: a completed request's stored one is
+ * CNVME_CID_TAKEN.
  */
 static const char *cnvme_opcode_name(struct cnvme_queue *q)
 {
@@ -29,7 +31,7 @@ static void cnvme_log_timeout(struct cnvme_queue *q, struct request *rq,
 
 	if (CNVME_LOG_TAG_CID)
 		dev_warn(&q->ctrl->dev, "I/O tag %d (%04x) QID %d timeout, %s\n",
-			 rq->tag, iod->cmd.common.command_id, q->qid, what);
+			 rq->tag, cnvme_cid(rq, iod->genctr), q->qid, what);
 	else
 		dev_warn(&q->ctrl->dev, "I/O %d QID %d timeout, %s\n",
 			 rq->tag, q->qid, what);
@@ -43,7 +45,7 @@ static void cnvme_log_timeout_reset(struct cnvme_queue *q, struct request *rq)
 	if (CNVME_LOG_TAG_CID)
 		dev_warn(&q->ctrl->dev,
 			 "I/O tag %d (%04x) opcode %#x (%s) QID %d timeout, reset controller\n",
-			 rq->tag, iod->cmd.common.command_id,
+			 rq->tag, cnvme_cid(rq, iod->genctr),
 			 iod->cmd.common.opcode, cnvme_opcode_name(q), q->qid);
 	else
 		cnvme_log_timeout(q, rq, "reset controller");
@@ -157,7 +159,7 @@ enum blk_eh_timer_return cnvme_io_timeout(struct request *rq)
 	if (CNVME_LOG_TAG_CID)
 		dev_warn(&ctrl->dev,
 			 "I/O tag %d (%04x) opcode %#x (%s) QID %d timeout, aborting req_op:%s(%u) size:%u\n",
-			 rq->tag, iod->cmd.common.command_id,
+			 rq->tag, cnvme_cid(rq, iod->genctr),
 			 iod->cmd.common.opcode, cnvme_opcode_name(nq),
 			 nq->qid, blk_op_str(req_op(rq)), req_op(rq),
 			 blk_rq_bytes(rq));
