@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/klog.h>
 
 #include "kselftest_harness.h"
 
@@ -98,11 +97,6 @@ static const char *env_or(const char *name, const char *def)
 	const char *v = getenv(name);
 
 	return v && *v ? v : def;
-}
-
-static int is_cnvme(void)
-{
-	return !strcmp(env_or("DRIVER", "cnvme"), "cnvme");
 }
 
 static int word_in(const char *word, const char *list)
@@ -194,34 +188,6 @@ TEST(transport_address_state)
 				       sizeof(buf)));
 		EXPECT_STREQ(basename(real), trim(buf));
 	}
-}
-
-TEST(identify_logged_per_controller)
-{
-	struct ctrl c[MAX_CTRLS];
-	char serial[64], needle[160], *log;
-	int n, i, len;
-
-	if (!is_cnvme())
-		SKIP(return, "the in-kernel driver logs no Identify line");
-	n = list_ctrls(c);
-	ASSERT_LT(0, n);
-	len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
-	ASSERT_LT(0, len);
-	log = calloc(1, len + 1);
-	ASSERT_NE(NULL, log);
-	len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, log, len);
-	ASSERT_LT(0, len);
-	for (i = 0; i < n; i++) {
-		ASSERT_LT(0, read_attr(c[i].path, "serial", serial,
-				       sizeof(serial)));
-		snprintf(needle, sizeof(needle), "%s: %s, serial %s,",
-			 c[i].name, env_or("EXPECT_MODEL", "QEMU NVMe Ctrl"),
-			 trim(serial));
-		EXPECT_NE(NULL, strstr(log, needle))
-			TH_LOG("no log line '%s'", needle);
-	}
-	free(log);
 }
 
 TEST_HARNESS_MAIN
