@@ -30,7 +30,6 @@ fi
 # while the static checks, the root disk, benchmark and canary boots
 # run: those wait on timeouts much of the time.  Its boots join the
 # matrix's.  DEBUG_BUILD=0 leaves it out.
-debug_failed=0
 debug_pid=
 if [ "${DEBUG_BUILD:-1}" = 1 ] && [ -z "${TESTS:-}" ]; then
 	mkdir -p "$root/build"
